@@ -1,0 +1,61 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "understudy",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "understudy", targets: ["understudy"]),
+        .executable(name: "FuzzHTTPParser", targets: ["FuzzHTTPParser"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C shims: epoll/accept4/eventfd (Glibc's Swift module does not export them).
+        .target(name: "CUnderstudyShims"),
+        .systemLibrary(name: "CSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+
+        .target(
+            name: "UnderstudyNet",
+            dependencies: [
+                "CUnderstudyShims",
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        .target(name: "UnderstudyHTTP"),
+        .target(
+            name: "UnderstudyCore",
+            dependencies: [
+                "UnderstudyNet", "UnderstudyHTTP", "CUnderstudyShims", "CSSL", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .executableTarget(
+            name: "understudy",
+            dependencies: [
+                "UnderstudyCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "FuzzHTTPParser", dependencies: ["UnderstudyHTTP"]),
+
+        .target(name: "TestSupport", dependencies: ["UnderstudyCore", "UnderstudyNet"], path: "Tests/TestSupport"),
+        .testTarget(name: "UnderstudyHTTPTests", dependencies: ["UnderstudyHTTP"]),
+        .testTarget(name: "UnderstudyNetTests", dependencies: ["UnderstudyNet", "TestSupport"]),
+        .testTarget(
+            name: "UnderstudyCoreTests",
+            dependencies: ["UnderstudyCore", "UnderstudyNet", "UnderstudyHTTP", "TestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,80 @@
+import Foundation
+import UnderstudyHTTP
+
+/// The admin plane's route table: state, metrics and run-time health control, behind the
+/// bearer token when one is configured. Runs on its own loop, outside the data plane's limits.
+struct AdminRoutes {
+    let server: UnderstudyServer
+    let token: String?
+
+    func handle(_ exchange: Exchange) {
+        let request = exchange.request
+        let path = request.path
+        guard isAuthorized(request) else {
+            exchange.route = "unauthorized"
+            return exchange.respond(AdminResponse.error(401, "missing or wrong bearer token", field: "Authorization",
+                                                        headers: ["WWW-Authenticate": #"Bearer realm="understudy""#]))
+        }
+        switch (request.method, path) {
+        case ("GET", "/api/state"), ("HEAD", "/api/state"):
+            exchange.route = "/api/state"
+            exchange.respond(AdminResponse.json(server.stateSnapshot()))
+        case ("GET", "/metrics"), ("HEAD", "/metrics"):
+            exchange.route = "/metrics"
+            exchange.respond(HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
+                                          body: server.renderMetrics()))
+        case (_, "/api/health"):
+            exchange.route = "/api/health"
+            exchange.respond(HealthAPI(state: server.health).handle(request))
+        case ("GET", "/"), ("HEAD", "/"):
+            exchange.route = "/"
+            exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/metrics"]]))
+        case (_, "/api/state"), (_, "/metrics"), (_, "/"):
+            exchange.route = path == "/" ? "/" : String(path)
+            exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",
+                                                 headers: ["Allow": "GET, HEAD"]))
+        default:
+            exchange.respond(AdminResponse.error(404, "no admin route for \(path)", field: "path"))
+        }
+    }
+
+    /// `Authorization: Bearer <admin.token>`; `?access_token=` is accepted too (for EventSource).
+    private func isAuthorized(_ request: HTTPRequest) -> Bool {
+        guard let token else { return true }
+        if let header = request.headers["Authorization"], header.hasPrefix("Bearer "),
+           constantTimeEquals(String(header.dropFirst(7)), token) {
+            return true
+        }
+        for pair in request.head.query.split(separator: "&") where pair.hasPrefix("access_token=") {
+            if constantTimeEquals(String(pair.dropFirst(13)).removingPercentEncoding ?? "", token) { return true }
+        }
+        return false
+    }
+
+    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<min(x.count, y.count) { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}
+
+/// JSON answers of the admin API, errors as `{"error":…,"field":…}` (PRODUCT.md, Conventions).
+enum AdminResponse {
+    static func json<T: Encodable>(_ value: T, status: Int = 200) -> HTTPResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var body = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
+        body.append(UInt8(ascii: "\n"))
+        return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    static func error(_ status: Int, _ message: String, field: String? = nil, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {
+        var line = JSONLine()
+        line.add("error", message)
+        if let field { line.add("field", field) }
+        var response = HTTPResponse(status: status, headers: headers, body: line.finish())
+        response.headers.set("Content-Type", "application/json")
+        return response
+    }
+}

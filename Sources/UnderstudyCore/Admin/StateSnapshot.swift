@@ -1,0 +1,84 @@
+import CSSL
+import CZlib
+
+/// What `GET /api/state` answers: listeners, connections by state, requests served,
+/// health, lifecycle and uptime.
+struct StateSnapshot: Encodable {
+    struct Listener: Encodable {
+        var plane: String
+        var address: String
+    }
+
+    struct Connections: Encodable {
+        var open: Int
+        var reading: Int
+        var processing: Int
+        var delayed: Int
+        var writing: Int
+        var keepaliveIdle: Int
+
+        init(_ plane: HTTPPlane) {
+            let counts = plane.connectionCounts()
+            open = plane.openConnections
+            reading = counts[.reading] ?? 0
+            processing = counts[.processing] ?? 0
+            delayed = counts[.delayed] ?? 0
+            writing = counts[.writing] ?? 0
+            keepaliveIdle = counts[.keepAliveIdle] ?? 0
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case open, reading, processing, delayed, writing
+            case keepaliveIdle = "keepalive_idle"
+        }
+    }
+
+    struct Traffic: Encodable {
+        var requestsServed: Int
+        var bytesIn: Int
+        var bytesOut: Int
+
+        enum CodingKeys: String, CodingKey {
+            case requestsServed = "requests_served"
+            case bytesIn = "bytes_in"
+            case bytesOut = "bytes_out"
+        }
+    }
+
+    var lifecycle: String
+    var draining: Bool
+    var uptimeSeconds: Double
+    var loops: Int
+    var listeners: [Listener]
+    var connections: Connections
+    var adminConnections: Connections
+    var traffic: Traffic
+    var health: HealthAnswerJSON
+    var libraries: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case lifecycle, draining, loops, listeners, connections, traffic, health, libraries
+        case uptimeSeconds = "uptime_seconds"
+        case adminConnections = "admin_connections"
+    }
+}
+
+extension UnderstudyServer {
+    func stateSnapshot() -> StateSnapshot {
+        let uptime = ContinuousClock.now - startedAt
+        var health = HealthAnswerJSON(self.health.answer)
+        if dataPlane.shared.isDraining { health.status = 503 }
+        return StateSnapshot(
+            lifecycle: lifecycle.withLock { $0.rawValue },
+            draining: dataPlane.shared.isDraining,
+            uptimeSeconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+            loops: dataLoops.count,
+            listeners: listeners.map { .init(plane: $0.plane, address: $0.socket.boundAddress.description) },
+            connections: .init(dataPlane),
+            adminConnections: .init(adminPlane),
+            traffic: .init(requestsServed: dataPlane.requestsServed, bytesIn: dataPlane.bytesReceived,
+                           bytesOut: dataPlane.bytesSent),
+            health: health,
+            libraries: ["openssl": String(cString: cssl_version()), "zlib": String(cString: czlib_version())])
+    }
+}

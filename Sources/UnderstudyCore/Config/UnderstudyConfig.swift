@@ -1,0 +1,87 @@
+import UnderstudyNet
+
+// The config model. YAML keys are the `CodingKeys` raw values; to add a key, add the property
+// (with its default) and its `CodingKeys` case: the loader's schema, env names and `check` output
+// follow. A new section is a `ConfigSection` struct with a `public init()`; add range checks to
+// `UnderstudyConfig+Validation.swift` and a commented line to `config/default.yaml`.
+
+/// The whole configuration of one Understudy process; `UnderstudyConfig()` is the embedded default.
+public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
+    public var server = ServerConfig()
+    public var admin = AdminConfig()
+    public var health = HealthConfig()
+    public var log = LogConfig()
+    public var shutdown = ShutdownConfig()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case server, admin, health, log, shutdown
+    }
+}
+
+/// The admin plane's listener and the bearer token that guards it.
+public struct AdminConfig: ConfigSection, Codable, Equatable, Sendable {
+    public var listen = ListenAddress(host: "127.0.0.1", port: 9901)
+    /// Required (`Authorization: Bearer …`) when `listen` is not a loopback address; empty means none.
+    public var token: String?
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, token
+    }
+}
+
+/// What `/health` answers until the admin API or a fault rule changes it.
+public struct HealthConfig: ConfigSection, Codable, Equatable, Sendable {
+    public var status = 200
+    public var body = #"{"status":"ok"}"#
+    public var contentType = "application/json"
+    public var delay = ConfigDuration(.zero)
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case status, body, contentType = "content_type", delay
+    }
+}
+
+/// Product log output: the JSON access log on stdout and the diagnostic level on stderr.
+public struct LogConfig: ConfigSection, Codable, Equatable, Sendable {
+    public var access = true
+    public var level = LogLevel.info
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case access, level
+    }
+}
+
+/// How long SIGTERM keeps serving (`drain`) and then waits for in-flight requests (`grace`).
+public struct ShutdownConfig: ConfigSection, Codable, Equatable, Sendable {
+    public var drain = ConfigDuration(.seconds(5))
+    public var grace = ConfigDuration(.seconds(20))
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case drain, grace
+    }
+}
+
+/// Diagnostic log levels, named as swift-log's `Logger.Level` (same raw values).
+public enum LogLevel: String, Codable, CaseIterable, Sendable {
+    case trace, debug, info, notice, warning, error, critical
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let level = LogLevel(rawValue: text) else {
+            let names = Self.allCases.map(\.rawValue).joined(separator: ", ")
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected one of \(names), got \"\(text)\"")
+        }
+        self = level
+    }
+}

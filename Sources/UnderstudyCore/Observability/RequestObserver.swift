@@ -1,0 +1,20 @@
+/// A finished request, as the access log, metrics and (later) events see it.
+public struct CompletedRequest: Sendable {
+    public var plane: String
+    public var requestID: String
+    public var connectionID: UInt64
+    public var requestNumber: Int
+    public var method: String
+    public var path: String
+    public var route: String
+    public var status: Int
+    public var bytesIn: Int
+    public var bytesOut: Int
+    public var durationNanoseconds: UInt64
+    public var remoteAddress: String
+}
+
+/// Receives every finished request on the loop that served it.
+protocol RequestObserver: AnyObject {
+    func requestCompleted(_ request: CompletedRequest)
+}

@@ -1,0 +1,48 @@
+import UnderstudyNet
+
+/// One loop's observer of finished requests: an access-log line (buffered, flushed once
+/// per loop iteration) and the request metrics.
+final class RequestRecorder: RequestObserver {
+    private let output: OutputWriter
+    private let logsAccess: Bool
+    private let metrics: RequestMetrics
+    private var timestamps = TimestampFormatter()
+    private var pending: [UInt8] = []
+
+    init(loop: EventLoop, output: OutputWriter, logsAccess: Bool, metrics: RequestMetrics) {
+        self.output = output
+        self.logsAccess = logsAccess
+        self.metrics = metrics
+        loop.onIterationEnd { [weak self] in self?.flush() }
+    }
+
+    func requestCompleted(_ request: CompletedRequest) {
+        metrics.record(request)
+        guard logsAccess else { return }
+        var line = JSONLine()
+        line.add("event", "request_completed")
+        var time: [UInt8] = []
+        timestamps.append(to: &time)
+        line.add("time", String(decoding: time, as: UTF8.self))
+        line.add("plane", request.plane)
+        line.add("request_id", request.requestID)
+        line.add("connection_id", request.connectionID)
+        line.add("request_number", request.requestNumber)
+        line.add("method", request.method)
+        line.add("path", request.path)
+        line.add("route", request.route)
+        line.add("status", request.status)
+        line.add("bytes_in", request.bytesIn)
+        line.add("bytes_out", request.bytesOut)
+        line.add("duration_ms", milliseconds: request.durationNanoseconds)
+        line.add("remote_address", request.remoteAddress)
+        pending.append(contentsOf: line.finish())
+        if pending.count > 64 * 1024 { flush() }
+    }
+
+    func flush() {
+        guard !pending.isEmpty else { return }
+        output.write(pending)
+        pending.removeAll(keepingCapacity: true)
+    }
+}

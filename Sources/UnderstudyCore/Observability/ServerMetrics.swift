@@ -1,0 +1,89 @@
+import CoreMetrics
+import Prometheus
+
+/// The server's metrics, registered once in its own Prometheus registry (so several
+/// servers in one test process stay apart) and exposed at the admin plane's `/metrics`.
+public final class ServerMetrics: Sendable {
+    public let registry = PrometheusCollectorRegistry()
+    let factory: PrometheusMetricsFactory
+    let connectionGauges: [String: [ConnectionState: CoreMetrics.Gauge]]
+    let openConnections: [String: CoreMetrics.Gauge]
+
+    public init(planes: [String] = ["data", "admin"]) {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
+            .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+            .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120),
+        ]
+        self.factory = factory
+        var gauges: [String: [ConnectionState: CoreMetrics.Gauge]] = [:]
+        var open: [String: CoreMetrics.Gauge] = [:]
+        for plane in planes {
+            var byState: [ConnectionState: CoreMetrics.Gauge] = [:]
+            for state in ConnectionState.allCases {
+                byState[state] = CoreMetrics.Gauge(label: "understudy_http_connections",
+                                       dimensions: [("plane", plane), ("state", state.name)], factory: factory)
+            }
+            gauges[plane] = byState
+            open[plane] = CoreMetrics.Gauge(label: "understudy_http_open_connections", dimensions: [("plane", plane)], factory: factory)
+        }
+        connectionGauges = gauges
+        openConnections = open
+    }
+
+    /// Per-loop handles, made once per label set and reused.
+    func makeRecorder() -> RequestMetrics { RequestMetrics(factory: factory) }
+
+    /// Refreshes the gauges from a plane's live counts, then renders the text format.
+    public func render(planes: [(name: String, plane: HTTPPlane)]) -> [UInt8] {
+        for (name, plane) in planes {
+            for (state, count) in plane.connectionCounts() { connectionGauges[name]?[state]?.record(count) }
+            openConnections[name]?.record(plane.openConnections)
+        }
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
+
+/// One loop's cache of request metric handles, keyed by their label values.
+final class RequestMetrics {
+    private struct Key: Hashable { var plane: String; var method: String; var route: String; var status: Int }
+    private struct Handles { var requests: CoreMetrics.Counter; var duration: CoreMetrics.Timer }
+    private let factory: PrometheusMetricsFactory
+    private var handles: [Key: Handles] = [:]
+    private var bytes: [String: (received: CoreMetrics.Counter, sent: CoreMetrics.Counter)] = [:]
+
+    init(factory: PrometheusMetricsFactory) { self.factory = factory }
+
+    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]
+
+    func record(_ request: CompletedRequest) {
+        let method = Self.knownMethods.contains(request.method) ? request.method : "other"
+        let key = Key(plane: request.plane, method: method, route: request.route, status: request.status)
+        let entry = handles[key] ?? makeHandles(key)
+        entry.requests.increment()
+        entry.duration.recordNanoseconds(Int64(clamping: request.durationNanoseconds))
+        let byteCounters = bytes[request.plane] ?? makeByteCounters(request.plane)
+        byteCounters.received.increment(by: request.bytesIn)
+        byteCounters.sent.increment(by: request.bytesOut)
+    }
+
+    private func makeHandles(_ key: Key) -> Handles {
+        let labels = [("plane", key.plane), ("method", key.method), ("route", key.route), ("status", String(key.status))]
+        let made = Handles(
+            requests: CoreMetrics.Counter(label: "understudy_http_requests_total", dimensions: labels, factory: factory),
+            duration: CoreMetrics.Timer(label: "understudy_http_request_duration_seconds",
+                            dimensions: [("plane", key.plane), ("route", key.route)], factory: factory))
+        handles[key] = made
+        return made
+    }
+
+    private func makeByteCounters(_ plane: String) -> (received: CoreMetrics.Counter, sent: CoreMetrics.Counter) {
+        let made = (CoreMetrics.Counter(label: "understudy_http_received_bytes_total", dimensions: [("plane", plane)], factory: factory),
+                    CoreMetrics.Counter(label: "understudy_http_sent_bytes_total", dimensions: [("plane", plane)], factory: factory))
+        bytes[plane] = made
+        return made
+    }
+}

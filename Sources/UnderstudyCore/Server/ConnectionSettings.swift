@@ -1,0 +1,38 @@
+import UnderstudyHTTP
+
+/// What a plane's connections obey: limits, keep-alive policy and deadlines, in the form
+/// the hot path wants (nanoseconds, plain integers). Built once from the config.
+public struct ConnectionSettings: Sendable {
+    /// `data` or `admin`: the `plane` label in logs and metrics.
+    public var plane: String
+    public var limits = ParserLimits()
+    public var keepAliveEnabled = true
+    public var keepAliveTimeout: Duration = .seconds(75)
+    /// Requests per connection; 0 means unlimited.
+    public var maxRequests = 1000
+    public var headerTimeout: Duration = .seconds(20)
+    public var bodyTimeout: Duration = .seconds(60)
+    public var writeTimeout: Duration = .seconds(60)
+    /// How long a closing connection keeps reading (and discarding) before it closes, so
+    /// unread request bytes do not turn its FIN into a reset that destroys the response.
+    public var lingerTimeout: Duration = .seconds(2)
+    /// Open connections allowed across the plane; 0 means unlimited.
+    public var maxConnections = 0
+    public var logsAccess = true
+
+    public init(plane: String) {
+        self.plane = plane
+    }
+}
+
+extension Duration {
+    var nanoseconds: UInt64 { UInt64(nanosecondsClamped) }
+
+    /// Go-style text for messages: `20s`, `250ms`.
+    var shortDescription: String {
+        let ns = nanosecondsClamped
+        if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
+        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
+        return "\(Double(ns) / 1e9)s"
+    }
+}

@@ -1,0 +1,79 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// One request and the way to answer it, handed to a route. It lives on its connection's
+/// loop; a route answers at once, after a timer, or as a stream of chunks. Answers after
+/// the connection died are dropped (the request is logged as 499).
+public final class Exchange {
+    public let request: HTTPRequest
+    public let requestID: String
+    public let connectionID: UInt64
+    /// 1 for the first request on its connection.
+    public let requestNumber: Int
+    public let remoteAddress: String
+    public unowned let loop: EventLoop
+    /// Monotonic ns when the request was complete.
+    public let startedAt: UInt64
+    /// Route template for metrics labels (bounded set): `/health`, `unmatched`, …
+    public var route = "unmatched"
+    weak var connection: HTTPConnection?
+    var pendingTimer: TimerHandle?
+    var isAnswered = false
+
+    init(request: HTTPRequest, requestID: String, connectionID: UInt64, requestNumber: Int,
+         remoteAddress: String, loop: EventLoop, connection: HTTPConnection) {
+        self.request = request
+        self.requestID = requestID
+        self.connectionID = connectionID
+        self.requestNumber = requestNumber
+        self.remoteAddress = remoteAddress
+        self.loop = loop
+        self.startedAt = loop.now
+        self.connection = connection
+    }
+
+    /// False once the client is gone; later answers are dropped.
+    public var isConnected: Bool { connection != nil }
+
+    /// Sends a complete response.
+    public func respond(_ response: HTTPResponse) {
+        guard !isAnswered else { return }
+        isAnswered = true
+        pendingTimer = nil
+        connection?.send(response, for: self)
+    }
+
+    /// Sends `response` after `delay`, on a timer: the connection counts as `delayed` meanwhile.
+    public func respond(after delay: Duration, _ response: HTTPResponse) {
+        guard delay > .zero else { return respond(response) }
+        connection?.markDelayed()
+        pendingTimer = loop.schedule(after: delay) { [weak self] in self?.respond(response) }
+    }
+
+    /// Starts a streamed response: the head now, chunks later with `write`, then `finish`.
+    public func startStream(status: Int, headers: HTTPHeaders) {
+        guard !isAnswered else { return }
+        isAnswered = true
+        connection?.startStream(status: status, headers: headers, for: self)
+    }
+
+    /// Writes one chunk of a streamed response.
+    public func write(_ bytes: [UInt8]) {
+        connection?.streamChunk(bytes, for: self)
+    }
+
+    /// Ends a streamed response.
+    public func finish() {
+        connection?.finishStream(for: self)
+    }
+
+    /// Called by the connection when it closes first: the pending answer is dropped.
+    func cancel() {
+        if let pendingTimer { loop.cancel(pendingTimer) }
+        pendingTimer = nil
+        connection = nil
+    }
+}
+
+/// A plane's request handler: routes the exchange and answers it, now or later.
+public typealias RequestHandler = (Exchange) -> Void

@@ -1,0 +1,116 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// Deadlines and closing. One timer per connection at most: moving a deadline later only
+/// updates a field, and the timer re-arms itself when it fires early.
+extension HTTPConnection {
+    func setDeadline(_ kind: DeadlineKind, after duration: Duration) {
+        let at = loop.now &+ duration.nanoseconds
+        deadline = at
+        deadlineKind = kind
+        if let armed = armedTimer {
+            if armed.at <= at { return }
+            loop.cancel(armed.handle)
+        }
+        arm(at: at)
+    }
+
+    func clearDeadline() {
+        deadline = 0
+    }
+
+    private func arm(at: UInt64) {
+        let handle = loop.schedule(at: at) { [weak self] in self?.timerFired() }
+        armedTimer = (handle, at)
+    }
+
+    private func timerFired() {
+        armedTimer = nil
+        guard deadline != 0, phase != .closed else { return }
+        if loop.now < deadline { return arm(at: deadline) }
+        deadline = 0
+        switch deadlineKind {
+        case .firstByte, .keepAlive:
+            // PRODUCT.md: the keep-alive timer's expiry closes quietly (FIN, no response).
+            close(.keepAliveTimeout)
+        case .header:
+            rejectLate(.headerTimeout(limit: context.settings.headerTimeout.shortDescription))
+        case .body:
+            rejectLate(.bodyTimeout(limit: context.settings.bodyTimeout.shortDescription))
+        case .write:
+            abortNow(.writeTimeout)
+        case .linger:
+            close(.clientClose)
+        }
+    }
+
+    /// A 408 for a request that began but did not arrive in time.
+    private func rejectLate(_ rejection: RequestRejection) {
+        guard current == nil else { return }
+        let response = HTTPResponse.plainText(rejection.status, rejection.reason)
+        requestCount += 1
+        currentKeepAlive = false
+        currentIsHead = false
+        currentBytesOut = 0
+        let exchange = Exchange(request: HTTPRequest(head: RequestHead(method: "-", target: "-", version: .http1_1,
+                                                                        headers: HTTPHeaders())),
+                                requestID: context.makeRequestID(), connectionID: id, requestNumber: requestCount,
+                                remoteAddress: stream.peerAddress, loop: loop, connection: self)
+        exchange.route = "rejected"
+        phase = .processing
+        current = exchange
+        inbound = []
+        closeWhenFlushed = true
+        exchange.respond(response)
+    }
+
+    /// Sends FIN, then reads and discards until the client closes or `lingerTimeout`
+    /// passes, so request bytes we never read do not turn into a reset that eats the answer.
+    func closeGracefully(_ reason: CloseReason) {
+        guard phase != .closed else { return }
+        if peerFinished { return close(reason) }
+        stream.shutdownWrite()
+        phase = .lingering
+        move(to: nil)
+        inbound = []
+        closeReason = reason
+        setDeadline(.linger, after: context.settings.lingerTimeout)
+        readAvailable()
+    }
+
+    /// Closes a connection that waits between requests (drain, shutdown).
+    func closeIfIdle() {
+        if phase == .awaitingRequest { close(.draining) }
+    }
+
+    /// Closes at once with a reset (write timeout, forced shutdown).
+    func abortNow(_ reason: CloseReason = .serverClose) {
+        guard phase != .closed else { return }
+        finishClosing(reason)
+        stream.abort()
+    }
+
+    func close(_ reason: CloseReason) {
+        guard phase != .closed else { return }
+        finishClosing(phase == .lingering ? closeReason ?? reason : reason)
+        stream.close()
+    }
+
+    private func finishClosing(_ reason: CloseReason) {
+        phase = .closed
+        if let armed = armedTimer { loop.cancel(armed.handle) }
+        armedTimer = nil
+        if let exchange = current {
+            current = nil
+            exchange.cancel()
+            report(exchange, status: 499)   // go-httpbin's convention: the client went away
+        }
+        move(to: nil)
+        inbound = []
+        outbound = []
+        if stream.fileDescriptor >= 0 { loop.deregister(fileDescriptor: stream.fileDescriptor) }
+        context.stats.connectionClosed()
+        context.forget(self)
+        _ = reason
+    }
+}

@@ -1,0 +1,176 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// Writing answers: framing headers, the shared scratch buffer for the common case of a
+/// response the socket takes whole, and what happens once a response is fully written.
+extension HTTPConnection {
+    func send(_ response: HTTPResponse, for exchange: Exchange) {
+        guard exchange === current, phase != .closed else { return }
+        if state == .delayed { move(to: .processing) }
+        currentStatus = response.status
+        let sendsBody = !currentIsHead && !HTTPStatus.forbidsBody(response.status)
+        var buffer = takeScratch()
+        var headers = response.headers
+        if !HTTPStatus.forbidsBody(response.status) {
+            headers.set("Content-Length", String(response.body.count))
+        }
+        appendHead(status: response.status, headers: headers, requestID: exchange.requestID, into: &buffer)
+        if sendsBody { buffer.append(contentsOf: response.body) }
+        write(buffer)
+        if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
+    }
+
+    func startStream(status: Int, headers: HTTPHeaders, for exchange: Exchange) {
+        guard exchange === current, phase != .closed else { return }
+        if state == .delayed { move(to: .processing) }
+        currentStatus = status
+        currentStreaming = true
+        var headers = headers
+        headers.remove("Content-Length")
+        if exchange.request.version == .http1_1 {
+            headers.set("Transfer-Encoding", "chunked")
+            currentChunked = true
+        } else {
+            currentKeepAlive = false   // HTTP/1.0: the body ends when the connection does
+        }
+        var buffer = takeScratch()
+        appendHead(status: status, headers: headers, requestID: exchange.requestID, into: &buffer)
+        write(buffer)
+        if currentIsHead { finishStream(for: exchange) }
+    }
+
+    func streamChunk(_ bytes: [UInt8], for exchange: Exchange) {
+        guard exchange === current, phase != .closed, currentStreaming, !currentIsHead, !bytes.isEmpty else { return }
+        var buffer = takeScratch()
+        if currentChunked {
+            bytes.withUnsafeBytes { ResponseSerializer.writeChunk($0, into: &buffer) }
+        } else {
+            buffer.append(contentsOf: bytes)
+        }
+        write(buffer)
+    }
+
+    func finishStream(for exchange: Exchange) {
+        guard exchange === current, phase != .closed, currentStreaming else { return }
+        currentStreaming = false
+        if currentChunked && !currentIsHead {
+            var buffer = takeScratch()
+            ResponseSerializer.writeLastChunk(into: &buffer)
+            write(buffer)
+        }
+        currentChunked = false
+        if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
+    }
+
+    /// Bytes outside any response (`100 Continue`).
+    func writeRaw(_ bytes: [UInt8]) {
+        write(bytes)
+    }
+
+    private func appendHead(status: Int, headers: HTTPHeaders, requestID: String, into buffer: inout [UInt8]) {
+        ResponseSerializer.writeHead(status: status, headers: HTTPHeaders(), into: &buffer)
+        buffer.removeLast(2)   // reopen the header section: our fields go first
+        ResponseSerializer.appendField("Date", context.httpDate, to: &buffer)
+        ResponseSerializer.appendField("Server", "understudy", to: &buffer)
+        ResponseSerializer.appendField("X-Request-Id", requestID, to: &buffer)
+        for field in headers { ResponseSerializer.appendField(field.name, field.value, to: &buffer) }
+        if !currentKeepAlive {
+            ResponseSerializer.appendField("Connection", "close", to: &buffer)
+        } else if current?.request.version == .http1_0 {
+            ResponseSerializer.appendField("Connection", "keep-alive", to: &buffer)
+        }
+        buffer.append(contentsOf: [0x0D, 0x0A])
+    }
+
+    private func takeScratch() -> [UInt8] {
+        var buffer = loop.outputScratch
+        loop.outputScratch = []
+        buffer.removeAll(keepingCapacity: true)
+        return buffer
+    }
+
+    /// Writes now what the socket takes; keeps the rest for `flushOutbound`.
+    private func write(_ buffer: [UInt8]) {
+        currentBytesOut += buffer.count
+        if outboundOffset < outbound.count {
+            outbound.append(contentsOf: buffer)
+        } else {
+            var written = 0
+            let failed = buffer.withUnsafeBytes { raw -> Bool in
+                while written < raw.count {
+                    switch stream.write(UnsafeRawBufferPointer(rebasing: raw[written...])) {
+                    case .bytes(let count): written += count
+                    case .wouldBlock, .endOfStream: return false
+                    case .failed: return true
+                    }
+                }
+                return false
+            }
+            if failed {
+                returnScratch(buffer)
+                close(.reset)
+                return
+            }
+            if written < buffer.count {
+                outbound = Array(buffer[written...])
+                outboundOffset = 0
+                setDeadline(.write, after: context.settings.writeTimeout)
+            }
+        }
+        returnScratch(buffer)
+    }
+
+    private func returnScratch(_ buffer: [UInt8]) {
+        if buffer.capacity <= 256 * 1024 { loop.outputScratch = buffer }
+    }
+
+    /// Called when the socket may take more of `outbound`.
+    func flushOutbound() {
+        while outboundOffset < outbound.count {
+            let result = outbound.withUnsafeBytes { stream.write(UnsafeRawBufferPointer(rebasing: $0[outboundOffset...])) }
+            switch result {
+            case .bytes(let count):
+                outboundOffset += count
+                setDeadline(.write, after: context.settings.writeTimeout)
+            case .wouldBlock, .endOfStream:
+                return
+            case .failed:
+                close(.reset)
+                return
+            }
+        }
+        outbound = []
+        outboundOffset = 0
+        clearDeadline()
+        if current != nil && !currentStreaming && current?.isAnswered == true { responseWritten() }
+    }
+
+    /// The current response is fully on the wire: log it, then close or wait for the next request.
+    func responseWritten() {
+        guard let exchange = current else { return }
+        current = nil
+        report(exchange, status: currentStatus)
+        if closeWhenFlushed { return closeGracefully(.rejected) }
+        if !currentKeepAlive {
+            let reason: CloseReason = context.shared.isDraining ? .draining
+                : (context.settings.maxRequests > 0 && requestCount >= context.settings.maxRequests) ? .maxRequests : .serverClose
+            return closeGracefully(reason)
+        }
+        phase = .awaitingRequest
+        move(to: .keepAliveIdle)
+        setDeadline(.keepAlive, after: context.settings.keepAliveTimeout)
+        processInbound()   // pipelined requests already received, or a peer that finished
+    }
+
+    func report(_ exchange: Exchange, status: Int) {
+        let bytesIn = bytesInSinceResponse
+        bytesInSinceResponse = 0
+        context.stats.requestServed(received: bytesIn, sent: currentBytesOut)
+        guard let observer = context.observer else { return }
+        observer.requestCompleted(CompletedRequest(
+            plane: context.settings.plane, requestID: exchange.requestID, connectionID: id,
+            requestNumber: exchange.requestNumber, method: exchange.request.method, path: String(exchange.request.path),
+            route: exchange.route, status: status, bytesIn: bytesIn, bytesOut: currentBytesOut,
+            durationNanoseconds: EventLoop.monotonicNow() &- exchange.startedAt, remoteAddress: exchange.remoteAddress))
+    }
+}

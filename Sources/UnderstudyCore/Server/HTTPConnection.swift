@@ -1,0 +1,254 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// One client connection on one loop: reads requests (pipelined requests are answered in
+/// order, one at a time), hands each to the plane's handler, writes the answers, and keeps
+/// the keep-alive, header, body and write deadlines. Idle, it holds no buffers: reads go
+/// through the loop's scratch buffer and only an unfinished request's bytes are kept.
+final class HTTPConnection: EventHandler {
+    enum Phase { case awaitingRequest, readingRequest, processing, lingering, closed }
+    enum DeadlineKind { case firstByte, keepAlive, header, body, write, linger }
+
+    let id: UInt64
+    let stream: ByteStream
+    unowned let context: LoopContext
+    var loop: EventLoop { context.loop }
+
+    var phase = Phase.awaitingRequest
+    private(set) var state: ConnectionState?
+    var parser: RequestParser
+    /// Bytes received but not yet consumed by the parser.
+    var inbound: [UInt8] = []
+    /// Response bytes the socket has not taken yet.
+    var outbound: [UInt8] = []
+    var outboundOffset = 0
+    var requestCount = 0
+    var current: Exchange?
+    var currentKeepAlive = true
+    var currentIsHead = false
+    var currentStatus = 0
+    var currentStreaming = false
+    var currentChunked = false
+    var currentBytesIn = 0
+    var currentBytesOut = 0
+    var bytesInSinceResponse = 0
+    var peerFinished = false
+    var readBlockedByBacklog = false
+    var closeWhenFlushed = false
+    var closeReason: CloseReason?
+    /// True while `process` runs: answers given synchronously must not re-enter it.
+    var isParsing = false
+    var deadline: UInt64 = 0
+    var deadlineKind = DeadlineKind.firstByte
+    var armedTimer: (handle: TimerHandle, at: UInt64)?
+
+    /// Unconsumed bytes kept while a request is in progress; beyond this, reading pauses.
+    static let inboundLimit = 1 << 20
+
+    init(id: UInt64, stream: ByteStream, context: LoopContext) {
+        self.id = id
+        self.stream = stream
+        self.context = context
+        self.parser = RequestParser(limits: context.settings.limits)
+    }
+
+    func start() {
+        context.stats.connectionOpened()
+        move(to: .keepAliveIdle)
+        setDeadline(.firstByte, after: context.settings.headerTimeout)
+    }
+
+    func move(to new: ConnectionState?) {
+        context.stats.move(from: state, to: new)
+        state = new
+    }
+
+    // MARK: Reading
+
+    func handleEvents(_ readiness: Readiness) {
+        if readiness.contains(.writable) && outboundOffset < outbound.count { flushOutbound() }
+        if !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) {
+            // With the peer's FIN pending, read on past a short read to see the end of stream.
+            readAvailable(untilEnd: !readiness.isDisjoint(with: [.hangup, .error, .readHangup]))
+        }
+    }
+
+    var hasPendingOutput: Bool { outboundOffset < outbound.count }
+
+    /// Reads until the socket would block; a short read means it is drained (edge-triggered
+    /// polling reports new data again) unless `untilEnd` asks to look for the end of stream.
+    func readAvailable(untilEnd: Bool = true) {
+        let buffer = loop.readBuffer
+        while phase != .closed {
+            if phase != .lingering && inbound.count >= Self.inboundLimit {
+                readBlockedByBacklog = true
+                return
+            }
+            switch stream.read(into: buffer) {
+            case .bytes(let count):
+                currentBytesIn += count
+                bytesInSinceResponse += count
+                if phase == .lingering { continue }
+                received(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                if count < buffer.count && !untilEnd { return }
+            case .endOfStream:
+                peerFinished = true
+                peerClosed()
+                return
+            case .wouldBlock:
+                return
+            case .failed:
+                close(.reset)
+                return
+            }
+        }
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        if current != nil || hasPendingOutput || !inbound.isEmpty || isParsing {
+            inbound.append(contentsOf: bytes)
+            processInbound()
+            return
+        }
+        let consumed = process(bytes)
+        if consumed < bytes.count && phase != .closed {
+            inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[consumed...]))
+        }
+    }
+
+    /// Parses what `inbound` holds, as far as the connection may go now; closes when the
+    /// peer has finished sending and nothing more can complete.
+    func processInbound() {
+        guard !isParsing, current == nil, !hasPendingOutput, phase != .closed, phase != .lingering else { return }
+        if !inbound.isEmpty {
+            let consumed = inbound.withUnsafeBytes { process($0) }
+            if phase == .closed { return }
+            if consumed >= inbound.count {
+                inbound = []
+            } else if consumed > 0 {
+                inbound.removeFirst(consumed)
+            }
+            if readBlockedByBacklog && inbound.count < Self.inboundLimit {
+                readBlockedByBacklog = false
+                readAvailable()
+                return
+            }
+        }
+        if peerFinished && current == nil && !hasPendingOutput && (phase == .awaitingRequest || phase == .readingRequest) {
+            close(.clientClose)
+        }
+    }
+
+    private func beginRequest() {
+        phase = .readingRequest
+        move(to: .reading)
+        setDeadline(.header, after: context.settings.headerTimeout)
+    }
+
+    /// Runs the parser over `bytes`, dispatching complete requests while each is answered
+    /// synchronously; returns how many bytes were consumed.
+    private func process(_ bytes: UnsafeRawBufferPointer) -> Int {
+        isParsing = true
+        defer { isParsing = false }
+        var offset = 0
+        while phase != .closed && current == nil && !hasPendingOutput {
+            if phase == .awaitingRequest {
+                guard offset < bytes.count else { return offset }
+                beginRequest()
+            }
+            let (consumed, event) = parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+            offset += consumed
+            switch event {
+            case .needMore:
+                if consumed == 0 || offset == bytes.count {
+                    if !parser.isMidRequest && phase == .readingRequest {
+                        phase = .awaitingRequest   // only blank lines so far: still between requests
+                        move(to: .keepAliveIdle)
+                    }
+                    return offset
+                }
+            case .head(let head):
+                if parser.isReadingBody {
+                    setDeadline(.body, after: context.settings.bodyTimeout)
+                    // RFC 9110 §10.1.1: only HTTP/1.1 clients wait for 100 Continue.
+                    if head.expectsContinue && head.version == .http1_1 && offset == bytes.count {
+                        writeRaw(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                    }
+                }
+            case .complete(let request):
+                dispatch(request)
+            case .rejected(let rejection):
+                reject(rejection)
+                return offset
+            }
+        }
+        return offset
+    }
+
+    private func peerClosed() {
+        switch phase {
+        case .awaitingRequest, .readingRequest:
+            // Nothing (complete) to answer: a quiet close, no response.
+            if current == nil && !hasPendingOutput && !isParsing {
+                close(.clientClose)
+            }
+        case .lingering:
+            close(.clientClose)
+        case .processing, .closed:
+            break   // a half-closed client still gets its response; then we close
+        }
+    }
+
+    // MARK: Dispatch
+
+    private func dispatch(_ request: HTTPRequest) {
+        requestCount += 1
+        phase = .processing
+        move(to: .processing)
+        clearDeadline()
+        let settings = context.settings
+        let wantsClose = request.headers.contains("Connection", token: "close")
+        let wantsKeepAlive = request.version == .http1_1 || request.headers.contains("Connection", token: "keep-alive")
+        currentKeepAlive = settings.keepAliveEnabled && !wantsClose && wantsKeepAlive
+            && (settings.maxRequests == 0 || requestCount < settings.maxRequests)
+            && !context.shared.isDraining
+        currentIsHead = request.method == "HEAD"
+        currentBytesOut = 0
+        currentStatus = 0
+        let requestID = request.headers["X-Request-Id"].flatMap(Self.acceptableRequestID) ?? context.makeRequestID()
+        let exchange = Exchange(request: request, requestID: requestID, connectionID: id, requestNumber: requestCount,
+                                remoteAddress: stream.peerAddress, loop: loop, connection: self)
+        current = exchange
+        context.handler(exchange)
+    }
+
+    /// A client-supplied request id is echoed if it is short, visible ASCII.
+    private static func acceptableRequestID(_ value: String) -> String? {
+        guard !value.isEmpty, value.utf8.count <= 200,
+              value.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        return value
+    }
+
+    func markDelayed() {
+        if phase == .processing { move(to: .delayed) }
+    }
+
+    /// Answers a request the parser refused, then closes.
+    private func reject(_ rejection: RequestRejection) {
+        requestCount += 1
+        currentKeepAlive = false
+        currentIsHead = false
+        currentBytesOut = 0
+        let exchange = Exchange(request: HTTPRequest(head: RequestHead(method: "-", target: "-", version: .http1_1,
+                                                                        headers: HTTPHeaders())),
+                                requestID: context.makeRequestID(), connectionID: id, requestNumber: requestCount,
+                                remoteAddress: stream.peerAddress, loop: loop, connection: self)
+        exchange.route = "rejected"
+        phase = .processing
+        clearDeadline()
+        current = exchange
+        inbound = []
+        closeWhenFlushed = true
+        exchange.respond(.plainText(rejection.status, rejection.reason))
+    }
+}

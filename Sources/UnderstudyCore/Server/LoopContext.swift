@@ -1,0 +1,89 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// What one loop's connections of one plane share: settings, the route handler, stats,
+/// the request observer (access log, metrics), the open connections and small caches.
+/// Owned by its loop; only that loop's thread touches it.
+final class LoopContext {
+    unowned let loop: EventLoop
+    let settings: ConnectionSettings
+    let handler: RequestHandler
+    let stats: LoopStats
+    let shared: PlaneShared
+    let observer: RequestObserver?
+    var connections: [UInt64: HTTPConnection] = [:]
+    private var dateSecond = -1
+    private var dateValue = ""
+    private var requestIDs = RequestIDGenerator()
+
+    init(loop: EventLoop, settings: ConnectionSettings, handler: @escaping RequestHandler,
+         stats: LoopStats, shared: PlaneShared, observer: RequestObserver?) {
+        self.loop = loop
+        self.settings = settings
+        self.handler = handler
+        self.stats = stats
+        self.shared = shared
+        self.observer = observer
+    }
+
+    /// The `Date` header value, formatted once per second.
+    var httpDate: String {
+        let second = WallClock.epochSeconds()
+        if second != dateSecond {
+            dateSecond = second
+            dateValue = HTTPDate.format(epochSeconds: second)
+        }
+        return dateValue
+    }
+
+    func makeRequestID() -> String { requestIDs.next() }
+
+    /// Adopts a freshly accepted stream, unless the plane is at its connection limit.
+    /// A stream without a descriptor (in-memory, in tests) is driven by its owner instead.
+    @discardableResult
+    func adopt(_ stream: ByteStream) -> HTTPConnection? {
+        guard shared.admitConnection(limit: settings.maxConnections) else {
+            stream.close()
+            return nil
+        }
+        let connection = HTTPConnection(id: shared.makeConnectionID(), stream: stream, context: self)
+        if stream.fileDescriptor >= 0 {
+            do {
+                try loop.register(connection, fileDescriptor: stream.fileDescriptor, for: [.readable, .writable, .readHangup])
+            } catch {
+                shared.releaseConnection()
+                stream.close()
+                return nil
+            }
+        }
+        connections[connection.id] = connection
+        connection.start()
+        return connection
+    }
+
+    func forget(_ connection: HTTPConnection) {
+        connections[connection.id] = nil
+        shared.releaseConnection()
+    }
+
+    /// Closes connections that wait between requests; others close after their response.
+    func closeIdleConnections() {
+        for connection in Array(connections.values) { connection.closeIfIdle() }
+    }
+
+    func closeAll() {
+        for connection in Array(connections.values) { connection.abortNow() }
+    }
+}
+
+/// Request ids: the client's `X-Request-Id` when sane, else a per-loop random base plus a
+/// counter, as 16 hex digits (unique enough to join logs, cheap to make).
+struct RequestIDGenerator {
+    private var counter = UInt64.random(in: 0...UInt64.max)
+
+    mutating func next() -> String {
+        counter &+= 0x9E37_79B9_7F4A_7C15   // Weyl sequence: distinct for 2^64 steps
+        let hex = String(counter, radix: 16)
+        return hex.count == 16 ? hex : String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

@@ -1,0 +1,122 @@
+import Dispatch
+import Logging
+import Synchronization
+import UnderstudyNet
+
+/// The `serve` role: the data plane on one loop per available CPU, the admin plane on a
+/// loop of its own (so the data plane's load or limits never starve it), shared run-time
+/// state (health), metrics, and the SIGTERM drain sequence.
+public final class UnderstudyServer: Sendable {
+    public let config: UnderstudyConfig
+    public let dataPlane: HTTPPlane
+    public let adminPlane: HTTPPlane
+    public let health: HealthState
+    public let metrics = ServerMetrics()
+    let dataLoops: [EventLoop]
+    let adminLoop: EventLoop
+    let output: OutputWriter
+    let logger: Logger
+    let startedAt = ContinuousClock.now
+    let lifecycle = Mutex(ServerLifecycle.created)
+
+    /// Binds every listener; nothing is served until `start`. Throws if any bind fails.
+    public init(config: UnderstudyConfig, output: OutputWriter = .standardOutput,
+                logger: Logger = Logger(label: "understudy")) throws(SocketError) {
+        self.config = config
+        self.output = output
+        self.logger = logger
+        let loopCount = config.server.loops > 0 ? config.server.loops : SystemLimits.availableCPUs()
+        var loops: [EventLoop] = []
+        for index in 0..<loopCount { loops.append(try EventLoop(name: "data-\(index)")) }
+        dataLoops = loops
+        adminLoop = try EventLoop(name: "admin", readBufferSize: 16 * 1024)
+        health = HealthState(configured: .init(status: config.health.status, body: config.health.body,
+                                               contentType: config.health.contentType,
+                                               delay: config.health.delay.duration))
+        let openFileLimit = SystemLimits.raiseOpenFileLimit()
+        dataPlane = try HTTPPlane(settings: .dataPlane(config, openFileLimit: openFileLimit),
+                                  addresses: config.server.listen, backlog: config.server.backlog, loops: loops)
+        do {
+            adminPlane = try HTTPPlane(settings: .adminPlane(config), addresses: [config.admin.listen],
+                                       backlog: 128, loops: [adminLoop])
+        } catch {
+            dataPlane.listeners.forEach { $0.close() }
+            throw error
+        }
+    }
+
+    /// Starts the loops and planes, then prints one `listening` line per listener.
+    public func start() {
+        lifecycle.withLock { $0 = .serving }
+        for loop in dataLoops { loop.start() }
+        adminLoop.start()
+        let onError: @Sendable (SocketError) -> Void = { [logger] error in logger.error("\(error)") }
+        let metrics = self.metrics
+        let output = self.output
+        let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared))
+        dataPlane.start(makeHandler: { _ in routes.handle },
+                        makeObserver: { loop in
+                            RequestRecorder(loop: loop, output: output, logsAccess: self.config.log.access,
+                                            metrics: metrics.makeRecorder())
+                        }, onError: onError)
+        adminPlane.start(makeHandler: { _ in AdminRoutes(server: self, token: self.config.admin.token).handle },
+                         makeObserver: { loop in
+                             RequestRecorder(loop: loop, output: output, logsAccess: false, metrics: metrics.makeRecorder())
+                         }, onError: onError)
+        for (plane, socket) in listeners {
+            var line = JSONLine()
+            line.add("event", "listening")
+            line.add("plane", plane)
+            line.add("address", socket.boundAddress.description)
+            output.writeLine(line)
+        }
+    }
+
+    /// Every listener with its plane name, data plane first.
+    public var listeners: [(plane: String, socket: ListeningSocket)] {
+        dataPlane.listeners.map { ("data", $0) } + adminPlane.listeners.map { ("admin", $0) }
+    }
+
+    func renderMetrics() -> [UInt8] {
+        metrics.render(planes: [("data", dataPlane), ("admin", adminPlane)])
+    }
+
+    /// Stops at once: closes listeners and connections, stops the loops and waits for them.
+    public func stop() {
+        let done = DispatchSemaphore(value: 0)
+        for plane in [dataPlane, adminPlane] {
+            plane.stopAccepting { plane.closeAllConnections { done.signal() } }
+        }
+        done.wait()
+        done.wait()
+        for loop in dataLoops + [adminLoop] { loop.stop() }
+        for loop in dataLoops + [adminLoop] { loop.waitUntilStopped() }
+        lifecycle.withLock { $0 = .stopped }
+    }
+}
+
+extension ConnectionSettings {
+    static func dataPlane(_ config: UnderstudyConfig, openFileLimit: Int) -> ConnectionSettings {
+        var settings = ConnectionSettings(plane: "data")
+        let server = config.server
+        settings.limits = .init(requestLine: server.limits.requestLine.bytes, headerBytes: server.limits.headerBytes.bytes,
+                                headerFields: server.limits.headerFields, bodyBytes: server.limits.bodyBytes.bytes)
+        settings.keepAliveEnabled = server.keepAlive.enabled
+        settings.keepAliveTimeout = server.keepAlive.timeout.duration
+        settings.maxRequests = server.keepAlive.maxRequests
+        settings.headerTimeout = server.timeouts.header.duration
+        settings.bodyTimeout = server.timeouts.body.duration
+        settings.writeTimeout = server.timeouts.write.duration
+        settings.maxConnections = server.limits.connections > 0 ? server.limits.connections : openFileLimit
+        settings.logsAccess = config.log.access
+        return settings
+    }
+
+    /// The admin plane keeps its own generous policy: never subject to the data plane's limits.
+    static func adminPlane(_ config: UnderstudyConfig) -> ConnectionSettings {
+        var settings = ConnectionSettings(plane: "admin")
+        settings.maxRequests = 0
+        settings.logsAccess = false
+        return settings
+    }
+}

@@ -1,0 +1,16 @@
+/// A non-blocking, bidirectional byte stream owned by one event loop: plain TCP today,
+/// TLS later, in-memory in tests. HTTP code talks only to this, never to sockets.
+public protocol ByteStream: AnyObject {
+    /// The descriptor the loop polls for readiness, or -1 for streams with none.
+    var fileDescriptor: Int32 { get }
+    /// `host:port` of the peer, for logs.
+    var peerAddress: String { get }
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult
+    func write(_ bytes: UnsafeRawBufferPointer) -> IOResult
+    /// Sends FIN after the data already written; reads still work.
+    func shutdownWrite()
+    /// Closes the stream; the caller has removed it from its poller first.
+    func close()
+    /// Closes with a TCP reset (SO_LINGER 0) instead of FIN.
+    func abort()
+}

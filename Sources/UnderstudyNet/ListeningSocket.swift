@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CUnderstudyShims
+
+/// A bound, listening, non-blocking TCP socket shared by every loop that accepts on it.
+public final class ListeningSocket: Sendable {
+    public let fileDescriptor: Int32
+    /// The address actually bound (port 0 resolved to the kernel's choice).
+    public let boundAddress: SocketAddress
+
+    /// Binds and listens; `SO_REUSEADDR` set, IPv6 sockets IPv6-only.
+    public init(address: ListenAddress, backlog: Int) throws(SocketError) {
+        let resolved = try SocketAddress(resolving: address)
+        let fd = us_socket(resolved.family, US_SOCK_STREAM)
+        guard fd >= 0 else { throw SocketError("socket", address.description, code: us_errno()) }
+        var one: Int32 = 1
+        _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        if resolved.family == AF_INET6 {
+            _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        let bound = resolved.withSockAddr { bind(fd, $0, $1) }
+        guard bound == 0 else {
+            let code = us_errno()
+            Glibc.close(fd)
+            throw SocketError("bind", address.description, code: code)
+        }
+        guard listen(fd, Int32(clamping: backlog)) == 0 else {
+            let code = us_errno()
+            Glibc.close(fd)
+            throw SocketError("listen", address.description, code: code)
+        }
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
+        }
+        self.fileDescriptor = fd
+        self.boundAddress = SocketAddress(storage: storage, length: length)
+    }
+
+    /// Accepts one pending connection, or `nil` when none waits (`EAGAIN`).
+    public func accept() -> Result<TCPStream, SocketError>? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { us_accept(fileDescriptor, $0, &length) }
+        }
+        if fd < 0 {
+            let code = us_errno()
+            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED { return nil }
+            return .failure(SocketError("accept", boundAddress.description, code: code))
+        }
+        _ = us_set_nodelay(fd)
+        let peer = SocketAddress(storage: storage, length: length)
+        return .success(TCPStream(fileDescriptor: fd, peerAddress: peer.description))
+    }
+
+    /// Closes the descriptor; call once every loop has removed it from its poller.
+    public func close() { _ = Glibc.close(fileDescriptor) }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+
+/// The built `understudy` binary run as a child process, its stdout and stderr captured,
+/// always stopped at the end of the test (`stop` is idempotent).
+public final class BinaryProcess: Sendable {
+    let process: Process
+    private let stdout = LockedBytes()
+    private let stderr = LockedBytes()
+
+    /// `.build/debug/understudy` (or the configuration `swift test` built).
+    public static var binaryPath: String {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        if let override = ProcessInfo.processInfo.environment["UNDERSTUDY_BINARY"] { return override }
+        for candidate in [".build/debug/understudy", ".build/release/understudy"] {
+            let path = root.appendingPathComponent(candidate).path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return root.appendingPathComponent(".build/debug/understudy").path
+    }
+
+    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("UNDERSTUDY_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let stdout = self.stdout, stderr = self.stderr
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            stdout.append(data)
+        }
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            stderr.append(data)
+        }
+        try process.run()
+    }
+
+    public var standardOutput: String { stdout.text }
+    public var standardError: String { stderr.text }
+
+    /// JSON lines on stdout whose `event` is `event`.
+    public func events(_ event: String) -> [[String: Any]] {
+        standardOutput.split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["event"] as? String == event else { return nil }
+            return object
+        }
+    }
+
+    /// Waits (bounded) for `count` stdout events named `event`.
+    public func waitForEvents(_ event: String, count: Int = 1, timeout: Duration = .seconds(10)) async -> [[String: Any]] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline && process.isRunning {
+            if events(event).count >= count { return events(event) }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return events(event)
+    }
+
+    /// The data-plane port from the `listening` line.
+    public func dataPort() async -> UInt16? { await port(plane: "data") }
+    public func adminPort() async -> UInt16? { await port(plane: "admin") }
+
+    private func port(plane: String) async -> UInt16? {
+        let lines = await waitForEvents("listening", count: 2)
+        guard let address = lines.first(where: { $0["plane"] as? String == plane })?["address"] as? String,
+              let colon = address.lastIndex(of: ":") else { return nil }
+        return UInt16(address[address.index(after: colon)...])
+    }
+
+    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits (bounded) for the process to exit; returns its status, or nil if it did not.
+    public func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+
+    public func stop() {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Runs to completion (bounded), returning status and output.
+    public static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32?, stdout: String, stderr: String) {
+        let child = try BinaryProcess(arguments, environment: environment)
+        defer { child.stop() }
+        let status = await child.waitForExit()
+        try? await Task.sleep(for: .milliseconds(20))   // let the pipe handlers drain
+        return (status, child.standardOutput, child.standardError)
+    }
+}
+
+/// Bytes appended from a pipe handler, read from the test.
+final class LockedBytes: Sendable {
+    private let bytes = Mutex<[UInt8]>([])
+    func append(_ data: Data) { bytes.withLock { $0.append(contentsOf: data) } }
+    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
+}

@@ -1,0 +1,48 @@
+import Testing
+@testable import UnderstudyCore
+
+@Suite struct ConfigSchemaTests {
+    /// Every key path the model declares, in order.
+    private func keyPaths(_ schema: ConfigSchema, _ prefix: String = "") -> [String] {
+        guard let keys = schema.keys else { return [prefix] }
+        return keys.flatMap { keyPaths($0.schema, prefix.isEmpty ? $0.key : prefix + "." + $0.key) }
+    }
+
+    @Test func declaresExactlyTheDocumentedKeys() {
+        #expect(keyPaths(UnderstudyConfig.configSchema) == [
+            "server.listen", "server.backlog", "server.loops",
+            "server.keepalive.enabled", "server.keepalive.timeout", "server.keepalive.max_requests",
+            "server.timeouts.header", "server.timeouts.body", "server.timeouts.write",
+            "server.limits.request_line", "server.limits.header_bytes", "server.limits.header_fields",
+            "server.limits.body_bytes", "server.limits.connections",
+            "admin.listen", "admin.token",
+            "health.status", "health.body", "health.content_type", "health.delay",
+            "log.access", "log.level", "shutdown.drain", "shutdown.grace",
+        ])
+    }
+
+    @Test func everyCodingKeyMatchesAProperty() {
+        #expect(UnderstudyConfig.unmatchedKeys.isEmpty)
+        #expect(ServerConfig.unmatchedKeys.isEmpty)
+        #expect(KeepAliveConfig.unmatchedKeys.isEmpty)
+        #expect(TimeoutsConfig.unmatchedKeys.isEmpty)
+        #expect(LimitsConfig.unmatchedKeys.isEmpty)
+        #expect(AdminConfig.unmatchedKeys.isEmpty)
+        #expect(HealthConfig.unmatchedKeys.isEmpty)
+        #expect(LogConfig.unmatchedKeys.isEmpty)
+        #expect(ShutdownConfig.unmatchedKeys.isEmpty)
+    }
+
+    @Test func kindsComeFromPropertyTypes() {
+        let schema = UnderstudyConfig.configSchema
+        guard case .list? = schema.child(at: ["server", "listen"]) else { Issue.record("listen is a list"); return }
+        guard case .text? = schema.child(at: ["admin", "token"]) else { Issue.record("token is text"); return }
+        guard case .scalar? = schema.child(at: ["server", "backlog"]) else { Issue.record("backlog is a value"); return }
+        #expect(schema.child(at: ["server", "nope"]) == nil)
+    }
+
+    @Test func environmentNamesMapToKeyPaths() {
+        #expect(ConfigLoader.environmentPath("UNDERSTUDY_SERVER__KEEPALIVE__MAX_REQUESTS") == ["server", "keepalive", "max_requests"])
+        #expect(ConfigLoader.environmentPath("UNDERSTUDY_SERVER_LISTEN") == ["server_listen"])
+    }
+}
