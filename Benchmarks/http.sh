@@ -3,7 +3,8 @@
 #
 #   Benchmarks/http.sh [options] [-- EXTRA SERVE ARGS...]
 #
-# Builds the release binary (swift build -c release --product understudy), then:
+# Builds the release binary as the Docker image ships it (swift build -c release
+# --static-swift-stdlib --product understudy), then:
 #   1. throughput, p99 and CPU per request (compare-http.py): keep-alive with 64 and 256
 #      connections and `Connection: close` with 64, Understudy and nginx in alternating rounds;
 #   2. 10,000 idle keep-alive connections (idle-conns.py): RSS per connection, and whether a
@@ -75,8 +76,8 @@ if [[ $pin == split ]] && (($(nproc) < 2)); then
 fi
 
 if ((build)); then
-  echo "## building: swift build -c release --product understudy"
-  swift build -c release --product understudy
+  echo "## building: swift build -c release --static-swift-stdlib --product understudy"
+  swift build -c release --static-swift-stdlib --product understudy
 fi
 [[ -x $binary ]] || { echo "http.sh: no binary at $binary (build it, or drop --no-build)" >&2; exit 2; }
 binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")

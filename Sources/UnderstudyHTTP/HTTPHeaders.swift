@@ -42,12 +42,42 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
             .filter { !$0.isEmpty }
     }
 
+    /// True if a `name` field lists `token` (ASCII case-insensitive); allocates nothing.
     public func contains(_ name: String, token: String) -> Bool {
-        tokens(name).contains(token)
+        for field in fields where field.name.equalsIgnoringASCIICase(name) {
+            for element in field.value.utf8.split(separator: UInt8(ascii: ",")) {
+                var start = element.startIndex, end = element.endIndex
+                while start < end, element[start] == 0x20 || element[start] == 0x09 { start = element.index(after: start) }
+                while end > start {
+                    let before = element.index(before: end)
+                    guard element[before] == 0x20 || element[before] == 0x09 else { break }
+                    end = before
+                }
+                if element[start..<end].elementsEqual(token.utf8, by: { asciiLowercase($0) == asciiLowercase($1) }) { return true }
+            }
+        }
+        return false
     }
 
     public static func == (a: HTTPHeaders, b: HTTPHeaders) -> Bool {
         a.fields.count == b.fields.count && zip(a.fields, b.fields).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+    }
+}
+
+extension String {
+    /// ASCII case-insensitive equality on native strings: lengths first, then bytes.
+    public func equalsIgnoringASCIICase(_ other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        var a = self, b = other
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for index in 0..<x.count where x[index] != y[index] {
+                    let lower = x[index] | 0x20
+                    guard lower == y[index] | 0x20, lower >= UInt8(ascii: "a"), lower <= UInt8(ascii: "z") else { return false }
+                }
+                return true
+            }
+        }
     }
 }
 
@@ -79,4 +109,9 @@ extension StringProtocol {
     func lowercasedASCII() -> String {
         String(decoding: utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
+}
+
+@inline(__always)
+func asciiLowercase(_ byte: UInt8) -> UInt8 {
+    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
 }

@@ -2,14 +2,19 @@
 public enum ResponseSerializer {
     /// Appends `HTTP/1.1 <code> <reason>` and the fields, then the blank line.
     public static func writeHead(status: Int, headers: HTTPHeaders, into buffer: inout [UInt8]) {
+        writeStatusLine(status: status, into: &buffer)
+        for field in headers {
+            appendField(field.name, field.value, to: &buffer)
+        }
+        buffer.append(contentsOf: crlf)
+    }
+
+    /// `HTTP/1.1 <code> <reason>` and CRLF.
+    public static func writeStatusLine(status: Int, into buffer: inout [UInt8]) {
         buffer.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(status, to: &buffer)
         buffer.append(0x20)
         buffer.append(contentsOf: HTTPStatus.reasonPhrase(status).utf8)
-        buffer.append(contentsOf: crlf)
-        for field in headers {
-            appendField(field.name, field.value, to: &buffer)
-        }
         buffer.append(contentsOf: crlf)
     }
 

@@ -53,18 +53,15 @@ struct HealthEndpoints {
 
     func answerHealth(_ exchange: Exchange) {
         guard DataPlaneRoutes.isRead(exchange) else { return DataPlaneRoutes.methodNotAllowed(exchange) }
-        let answer = state.answer
-        let response: HTTPResponse
-        if shared.isDraining {
-            response = HTTPResponse(status: 503, contentType: "application/json", body: #"{"status":"draining"}"#)
-        } else {
-            response = HTTPResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
-        }
-        exchange.respond(after: answer.delay, response)
+        let (response, delay) = state.responseAndDelay
+        exchange.respond(after: delay, shared.isDraining ? Self.draining : response)
     }
 
     func answerLive(_ exchange: Exchange) {
         guard DataPlaneRoutes.isRead(exchange) else { return DataPlaneRoutes.methodNotAllowed(exchange) }
-        exchange.respond(HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#))
+        exchange.respond(Self.live)
     }
+
+    private static let draining = HTTPResponse(status: 503, contentType: "application/json", body: #"{"status":"draining"}"#)
+    private static let live = HTTPResponse(status: 200, contentType: "application/json", body: #"{"status":"ok"}"#)
 }

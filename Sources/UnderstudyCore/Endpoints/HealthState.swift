@@ -1,4 +1,5 @@
 import Synchronization
+import UnderstudyHTTP
 
 /// What `/health` answers, changeable at run time (`PUT /api/health` merges fields,
 /// `DELETE` restores the configured answer). Shared by every loop; read once per request.
@@ -33,31 +34,43 @@ public final class HealthState: Sendable {
     }
 
     public let configured: Answer
-    private let current: Mutex<Answer>
+    /// The answer and its response, built once per change rather than once per request.
+    private let current: Mutex<(answer: Answer, response: HTTPResponse)>
 
     public init(configured: Answer) {
         self.configured = configured
-        self.current = Mutex(configured)
+        self.current = Mutex((configured, Self.response(for: configured)))
     }
 
-    public var answer: Answer { current.withLock { $0 } }
+    public var answer: Answer { current.withLock { $0.answer } }
+
+    /// The current answer's response and delay, for `/health`.
+    var responseAndDelay: (response: HTTPResponse, delay: Duration) {
+        current.withLock { ($0.response, $0.answer.delay) }
+    }
 
     @discardableResult
     public func apply(_ change: Change) -> Answer {
-        current.withLock { answer in
+        current.withLock { current in
+            var answer = current.answer
             if let status = change.status { answer.status = status }
             if let body = change.body { answer.body = body }
             if let contentType = change.contentType { answer.contentType = contentType }
             if let delay = change.delay { answer.delay = delay }
+            current = (answer, Self.response(for: answer))
             return answer
         }
     }
 
     @discardableResult
     public func restore() -> Answer {
-        current.withLock { answer in
-            answer = configured
-            return answer
+        current.withLock { current in
+            current = (configured, Self.response(for: configured))
+            return configured
         }
+    }
+
+    private static func response(for answer: Answer) -> HTTPResponse {
+        HTTPResponse(status: answer.status, contentType: answer.contentType, body: answer.body)
     }
 }

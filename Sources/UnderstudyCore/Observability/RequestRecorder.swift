@@ -19,11 +19,9 @@ final class RequestRecorder: RequestObserver {
     func requestCompleted(_ request: CompletedRequest) {
         metrics.record(request)
         guard logsAccess else { return }
-        var line = JSONLine()
+        var line = JSONLine(appendingTo: &pending)
         line.add("event", "request_completed")
-        var time: [UInt8] = []
-        timestamps.append(to: &time)
-        line.add("time", String(decoding: time, as: UTF8.self))
+        line.add("time") { timestamps.append(to: &$0) }
         line.add("plane", request.plane)
         line.add("request_id", request.requestID)
         line.add("connection_id", request.connectionID)
@@ -36,7 +34,7 @@ final class RequestRecorder: RequestObserver {
         line.add("bytes_out", request.bytesOut)
         line.add("duration_ms", milliseconds: request.durationNanoseconds)
         line.add("remote_address", request.remoteAddress)
-        pending.append(contentsOf: line.finish())
+        pending = line.finish()
         if pending.count > 64 * 1024 { flush() }
     }
 

@@ -53,6 +53,7 @@ final class RequestMetrics {
     private struct Handles { var requests: CoreMetrics.Counter; var duration: CoreMetrics.Timer }
     private let factory: PrometheusMetricsFactory
     private var handles: [Key: Handles] = [:]
+    private var last: (key: Key, handles: Handles)?
     private var bytes: [String: (received: CoreMetrics.Counter, sent: CoreMetrics.Counter)] = [:]
 
     init(factory: PrometheusMetricsFactory) { self.factory = factory }
@@ -62,7 +63,13 @@ final class RequestMetrics {
     func record(_ request: CompletedRequest) {
         let method = Self.knownMethods.contains(request.method) ? request.method : "other"
         let key = Key(plane: request.plane, method: method, route: request.route, status: request.status)
-        let entry = handles[key] ?? makeHandles(key)
+        let entry: Handles
+        if let last, last.key == key {
+            entry = last.handles   // most traffic repeats one label set: skip hashing
+        } else {
+            entry = handles[key] ?? makeHandles(key)
+            last = (key, entry)
+        }
         entry.requests.increment()
         entry.duration.recordNanoseconds(Int64(clamping: request.durationNanoseconds))
         let byteCounters = bytes[request.plane] ?? makeByteCounters(request.plane)

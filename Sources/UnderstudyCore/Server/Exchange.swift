@@ -11,7 +11,7 @@ public final class Exchange {
     /// 1 for the first request on its connection.
     public let requestNumber: Int
     public let remoteAddress: String
-    public unowned let loop: EventLoop
+    public let loop: EventLoop
     /// Monotonic ns when the request was complete.
     public let startedAt: UInt64
     /// Route template for metrics labels (bounded set): `/health`, `unmatched`, …

@@ -10,11 +10,8 @@ extension HTTPConnection {
         currentStatus = response.status
         let sendsBody = !currentIsHead && !HTTPStatus.forbidsBody(response.status)
         var buffer = takeScratch()
-        var headers = response.headers
-        if !HTTPStatus.forbidsBody(response.status) {
-            headers.set("Content-Length", String(response.body.count))
-        }
-        appendHead(status: response.status, headers: headers, requestID: exchange.requestID, into: &buffer)
+        appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
+                   contentLength: HTTPStatus.forbidsBody(response.status) ? nil : response.body.count, into: &buffer)
         if sendsBody { buffer.append(contentsOf: response.body) }
         write(buffer)
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
@@ -34,7 +31,7 @@ extension HTTPConnection {
             currentKeepAlive = false   // HTTP/1.0: the body ends when the connection does
         }
         var buffer = takeScratch()
-        appendHead(status: status, headers: headers, requestID: exchange.requestID, into: &buffer)
+        appendHead(status: status, headers: headers, requestID: exchange.requestID, contentLength: nil, into: &buffer)
         write(buffer)
         if currentIsHead { finishStream(for: exchange) }
     }
@@ -67,13 +64,22 @@ extension HTTPConnection {
         write(bytes)
     }
 
-    private func appendHead(status: Int, headers: HTTPHeaders, requestID: String, into buffer: inout [UInt8]) {
-        ResponseSerializer.writeHead(status: status, headers: HTTPHeaders(), into: &buffer)
-        buffer.removeLast(2)   // reopen the header section: our fields go first
+    /// Status line, our fields (`Date`, `Server`, `X-Request-Id`), the route's fields (a
+    /// `Content-Length` among them is replaced by the real one), framing, `Connection`.
+    private func appendHead(status: Int, headers: HTTPHeaders, requestID: String, contentLength: Int?,
+                            into buffer: inout [UInt8]) {
+        ResponseSerializer.writeStatusLine(status: status, into: &buffer)
         ResponseSerializer.appendField("Date", context.httpDate, to: &buffer)
         ResponseSerializer.appendField("Server", "understudy", to: &buffer)
         ResponseSerializer.appendField("X-Request-Id", requestID, to: &buffer)
-        for field in headers { ResponseSerializer.appendField(field.name, field.value, to: &buffer) }
+        for field in headers where !field.name.equalsIgnoringASCIICase("Content-Length") {
+            ResponseSerializer.appendField(field.name, field.value, to: &buffer)
+        }
+        if let contentLength {
+            buffer.append(contentsOf: "Content-Length: ".utf8)
+            ResponseSerializer.appendDecimal(contentLength, to: &buffer)
+            buffer.append(contentsOf: [0x0D, 0x0A])
+        }
         if !currentKeepAlive {
             ResponseSerializer.appendField("Connection", "close", to: &buffer)
         } else if current?.request.version == .http1_0 {

@@ -11,7 +11,9 @@ final class HTTPConnection: EventHandler {
 
     let id: UInt64
     let stream: ByteStream
-    unowned let context: LoopContext
+    /// The loop context owns its connections and outlives them; `unowned(unsafe)` skips
+    /// the reference-count check an `unowned` read costs on every request.
+    unowned(unsafe) let context: LoopContext
     var loop: EventLoop { context.loop }
 
     var phase = Phase.awaitingRequest

@@ -5,7 +5,7 @@ import UnderstudyNet
 /// the request observer (access log, metrics), the open connections and small caches.
 /// Owned by its loop; only that loop's thread touches it.
 final class LoopContext {
-    unowned let loop: EventLoop
+    let loop: EventLoop
     let settings: ConnectionSettings
     let handler: RequestHandler
     let stats: LoopStats
@@ -81,9 +81,16 @@ final class LoopContext {
 struct RequestIDGenerator {
     private var counter = UInt64.random(in: 0...UInt64.max)
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     mutating func next() -> String {
         counter &+= 0x9E37_79B9_7F4A_7C15   // Weyl sequence: distinct for 2^64 steps
-        let hex = String(counter, radix: 16)
-        return hex.count == 16 ? hex : String(repeating: "0", count: 16 - hex.count) + hex
+        let value = counter
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            for index in 0..<16 {
+                buffer[index] = Self.hexDigits[Int((value >> UInt64(60 - 4 * index)) & 0xF)]
+            }
+            return 16
+        }
     }
 }

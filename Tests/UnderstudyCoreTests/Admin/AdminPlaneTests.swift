@@ -19,6 +19,8 @@ import TestSupport
             let idle = try server.client()
             try idle.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
             _ = try idle.readResponse()
+            // The loop counts the connection idle just after the response left; wait for that.
+            #expect(try await waitForState(server) { $0.connections.keepaliveIdle == 1 })
             let state = json(try request(server, "GET", "/api/state"))
             let listeners = state["listeners"] as? [[String: Any]] ?? []
             #expect(listeners.map { $0["plane"] as? String } == ["data", "admin"])
