@@ -2,6 +2,7 @@
 #include "understudy_shims.h"
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,11 @@ struct us_thread_ctx { void (*fn)(void *); void *ctx; };
 static void *us_thread_main(void *raw) {
     struct us_thread_ctx ctx = *(struct us_thread_ctx *)raw;
     free(raw);
+    // Event-loop threads never take process signals: SIGTERM and SIGINT are read through
+    // Dispatch's signal sources, which only see signals no thread lets through.
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, NULL);
     ctx.fn(ctx.ctx);
     return NULL;
 }
@@ -120,3 +126,10 @@ int us_errno(void) { return errno; }
 static __thread void *us_loop_slot = 0;
 void us_set_current_loop(void *loop) { us_loop_slot = loop; }
 void *us_current_loop(void) { return us_loop_slot; }
+
+int us_block_signal(int signal_number) {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, signal_number);
+    return pthread_sigmask(SIG_BLOCK, &set, NULL);
+}

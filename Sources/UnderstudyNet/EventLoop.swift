@@ -3,7 +3,6 @@ import Glibc
 #endif
 import CUnderstudyShims
 import Dispatch
-import Synchronization
 
 /// One epoll loop on its own long-lived thread. It owns the connections registered with it
 /// (only its thread touches them), their timers, and a scratch read buffer they share.
@@ -21,7 +20,7 @@ public final class EventLoop: @unchecked Sendable {
     private var registrations: [Registration?] = []
     private var generation: UInt32 = 0
     private var timers = TimerQueue()
-    private let inbox = Mutex<[@Sendable () -> Void]>([])
+    private let inbox = Locked<[@Sendable () -> Void]>([])
     private var iterationEndHooks: [() -> Void] = []
     private var isRunning = true
     private let finished = DispatchSemaphore(value: 0)

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CUnderstudyShims
+import Synchronization
 
 /// A bound, listening, non-blocking TCP socket shared by every loop that accepts on it.
 public final class ListeningSocket: Sendable {
@@ -56,6 +57,12 @@ public final class ListeningSocket: Sendable {
         return .success(TCPStream(fileDescriptor: fd, peerAddress: peer.description))
     }
 
-    /// Closes the descriptor; call once every loop has removed it from its poller.
-    public func close() { _ = Glibc.close(fileDescriptor) }
+    private let isClosed = Atomic<Bool>(false)
+
+    /// Closes the descriptor (once; later calls do nothing, so a reused number is safe);
+    /// call after every loop has removed it from its poller.
+    public func close() {
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        _ = Glibc.close(fileDescriptor)
+    }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import UnderstudyNet
 
 /// The built `understudy` binary run as a child process, its stdout and stderr captured,
 /// always stopped at the end of the test (`stop` is idempotent).
@@ -19,9 +19,10 @@ public final class BinaryProcess: Sendable {
         return root.appendingPathComponent(".build/debug/understudy").path
     }
 
-    public init(_ arguments: [String], environment: [String: String] = [:]) throws {
+    /// Runs the binary with `arguments` (or `executable`, e.g. a wrapper like prlimit).
+    public init(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws {
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binaryPath)
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.binaryPath)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("UNDERSTUDY_") }
         env.merge(environment) { $1 }
@@ -76,6 +77,15 @@ public final class BinaryProcess: Sendable {
 
     public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// User plus system CPU time the process has used, from /proc.
+    public func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Waits (bounded) for the process to exit; returns its status, or nil if it did not.
     public func waitForExit(timeout: Duration = .seconds(10)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
@@ -102,7 +112,7 @@ public final class BinaryProcess: Sendable {
 
 /// Bytes appended from a pipe handler, read from the test.
 final class LockedBytes: Sendable {
-    private let bytes = Mutex<[UInt8]>([])
+    private let bytes = Locked<[UInt8]>([])
     func append(_ data: Data) { bytes.withLock { $0.append(contentsOf: data) } }
     var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import UnderstudyCore
 import UnderstudyNet
 
@@ -42,7 +41,7 @@ public func withTestServer(_ config: UnderstudyConfig = makeTestConfig(),
 
 /// Lines the server wrote as product output, for assertions and for waiting on a signal.
 public final class CapturedOutput: Sendable {
-    private let state = Mutex<(buffer: [UInt8], lines: [String])>(([], []))
+    private let state = Locked<(buffer: [UInt8], lines: [String])>(([], []))
 
     func append(_ bytes: [UInt8]) {
         state.withLock { state in

@@ -57,6 +57,8 @@ int us_set_nodelay(int fd);
 /// The event loop running on this thread (thread-local), or NULL.
 void us_set_current_loop(void *loop);
 void *us_current_loop(void);
+/// Blocks `signal_number` for the calling thread (and threads it creates later).
+int us_block_signal(int signal_number);
 /// errno, read through a function (it is a macro in C).
 int us_errno(void);
 

@@ -1,4 +1,4 @@
-import Synchronization
+import UnderstudyNet
 import UnderstudyHTTP
 
 /// What `/health` answers, changeable at run time (`PUT /api/health` merges fields,
@@ -35,11 +35,11 @@ public final class HealthState: Sendable {
 
     public let configured: Answer
     /// The answer and its response, built once per change rather than once per request.
-    private let current: Mutex<(answer: Answer, response: HTTPResponse)>
+    private let current: Locked<(answer: Answer, response: HTTPResponse)>
 
     public init(configured: Answer) {
         self.configured = configured
-        self.current = Mutex((configured, Self.response(for: configured)))
+        self.current = Locked((configured, Self.response(for: configured)))
     }
 
     public var answer: Answer { current.withLock { $0.answer } }

@@ -1,14 +1,14 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import Synchronization
+import UnderstudyNet
 
 /// The one writer of product output (listening lines, access log, events) on stdout.
 /// Loops buffer their lines and flush once per loop iteration; the lock keeps lines whole.
 public final class OutputWriter: Sendable {
     private let fileDescriptor: Int32
     private let sink: (@Sendable ([UInt8]) -> Void)?
-    private let lock = Mutex(())
+    private let lock = Locked(())
 
     public static let standardOutput = OutputWriter(fileDescriptor: 1)
 

@@ -11,7 +11,7 @@ public final class HTTPPlane: Sendable {
     public let shared = PlaneShared()
     let loops: [EventLoop]
     let stats: [LoopStats]
-    private let perLoop: Mutex<[ObjectIdentifier: LoopBound<PlaneOnLoop>]> = Mutex([:])
+    private let perLoop = Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>([:])
 
     /// Binds every address; throws (closing what was bound) if one fails.
     public init(settings: ConnectionSettings, addresses: [ListenAddress], backlog: Int,

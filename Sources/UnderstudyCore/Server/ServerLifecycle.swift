@@ -28,9 +28,12 @@ extension UnderstudyServer {
         queue.asyncAfter(deadline: .now() + .nanoseconds(Int(config.shutdown.drain.duration.nanosecondsClamped))) { [self] in
             lifecycle.withLock { $0 = .stopping }
             dataPlane.stopAccepting { [self] in
-                dataPlane.closeIdleConnections()
-                let deadline = DispatchTime.now() + .nanoseconds(Int(config.shutdown.grace.duration.nanosecondsClamped))
-                waitForConnections(until: deadline, on: queue, exit: exit)
+                // This runs on a loop: hop off it, since stopping waits for the loops.
+                queue.async { [self] in
+                    dataPlane.closeIdleConnections()
+                    let deadline = DispatchTime.now() + .nanoseconds(Int(config.shutdown.grace.duration.nanosecondsClamped))
+                    waitForConnections(until: deadline, on: queue, exit: exit)
+                }
             }
         }
         return true

@@ -1,6 +1,5 @@
 import Dispatch
 import Logging
-import Synchronization
 import UnderstudyNet
 
 /// The `serve` role: the data plane on one loop per available CPU, the admin plane on a
@@ -17,7 +16,7 @@ public final class UnderstudyServer: Sendable {
     let output: OutputWriter
     let logger: Logger
     let startedAt = ContinuousClock.now
-    let lifecycle = Mutex(ServerLifecycle.created)
+    let lifecycle = Locked(ServerLifecycle.created)
 
     /// Binds every listener; nothing is served until `start`. Throws if any bind fails.
     public init(config: UnderstudyConfig, output: OutputWriter = .standardOutput,
@@ -82,7 +81,9 @@ public final class UnderstudyServer: Sendable {
     }
 
     /// Stops at once: closes listeners and connections, stops the loops and waits for them.
+    /// Call it from outside the loops (it waits for them).
     public func stop() {
+        precondition(!(dataLoops + [adminLoop]).contains { $0.inLoop }, "stop() called on a loop")
         let done = DispatchSemaphore(value: 0)
         for plane in [dataPlane, adminPlane] {
             plane.stopAccepting { plane.closeAllConnections { done.signal() } }

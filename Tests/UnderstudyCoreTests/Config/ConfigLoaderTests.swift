@@ -107,3 +107,17 @@ import UnderstudyNet
         #expect(!config.renderYAML().contains("hunter2"))
     }
 }
+
+@Suite struct EnvironmentNamespaceTests {
+    @Test func variablesThatAreNotConfigKeysAreLeftAlone() throws {
+        let config = try ConfigLoader.load(file: nil, environment: ["UNDERSTUDY_E2E_REQUIRED": "1", "UNDERSTUDY_BINARY": "/x"],
+                                           overrides: [])
+        #expect(config == UnderstudyConfig())
+    }
+
+    @Test func aTypoInASectionVariableIsStillReported() {
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader.load(file: nil, environment: ["UNDERSTUDY_SERVER_LISTEN": "127.0.0.1:1"], overrides: [])
+        }
+    }
+}

@@ -138,3 +138,14 @@ import TestSupport
         }
     }
 }
+
+@Suite struct AccessLogTests {
+    @Test func accessLogCanBeSilenced() async throws {
+        let config = makeTestConfig { $0.log.access = false }
+        try await withTestServer(config) { (server: TestServer) async throws in
+            #expect(try RawClient.get("/health", port: server.dataPort).status == 200)
+            #expect(try await waitForState(server) { $0.traffic.requestsServed == 1 })
+            #expect(server.output.events("request_completed").isEmpty)
+        }
+    }
+}
