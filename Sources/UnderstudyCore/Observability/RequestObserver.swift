@@ -14,7 +14,8 @@ public struct CompletedRequest: Sendable {
     public var remoteAddress: String
 }
 
-/// Receives every finished request on the loop that served it.
+/// Receives every finished request, and every closed connection, on the loop that had it.
 protocol RequestObserver: AnyObject {
     func requestCompleted(_ request: CompletedRequest)
+    func connectionClosed(plane: String, reason: CloseReason)
 }

@@ -38,6 +38,10 @@ final class RequestRecorder: RequestObserver {
         if pending.count > 64 * 1024 { flush() }
     }
 
+    func connectionClosed(plane: String, reason: CloseReason) {
+        metrics.recordClose(plane: plane, reason: reason)
+    }
+
     func flush() {
         guard !pending.isEmpty else { return }
         output.write(pending)

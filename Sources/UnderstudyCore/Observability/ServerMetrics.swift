@@ -55,6 +55,7 @@ final class RequestMetrics {
     private var handles: [Key: Handles] = [:]
     private var last: (key: Key, handles: Handles)?
     private var bytes: [String: (received: CoreMetrics.Counter, sent: CoreMetrics.Counter)] = [:]
+    private var closes: [String: CoreMetrics.Counter] = [:]
 
     init(factory: PrometheusMetricsFactory) { self.factory = factory }
 
@@ -75,6 +76,16 @@ final class RequestMetrics {
         let byteCounters = bytes[request.plane] ?? makeByteCounters(request.plane)
         byteCounters.received.increment(by: request.bytesIn)
         byteCounters.sent.increment(by: request.bytesOut)
+    }
+
+    /// `understudy_http_connections_closed_total{plane,reason}`: why connections ended.
+    func recordClose(plane: String, reason: CloseReason) {
+        let key = plane + "/" + reason.rawValue
+        if let counter = closes[key] { return counter.increment() }
+        let counter = CoreMetrics.Counter(label: "understudy_http_connections_closed_total",
+                                          dimensions: [("plane", plane), ("reason", reason.rawValue)], factory: factory)
+        closes[key] = counter
+        counter.increment()
     }
 
     private func makeHandles(_ key: Key) -> Handles {

@@ -34,34 +34,14 @@ extension HTTPConnection {
             // PRODUCT.md: the keep-alive timer's expiry closes quietly (FIN, no response).
             close(.keepAliveTimeout)
         case .header:
-            rejectLate(.headerTimeout(limit: context.settings.headerTimeout.shortDescription))
+            reject(.headerTimeout(limit: context.settings.headerTimeout.shortDescription))
         case .body:
-            rejectLate(.bodyTimeout(limit: context.settings.bodyTimeout.shortDescription))
+            reject(.bodyTimeout(limit: context.settings.bodyTimeout.shortDescription))
         case .write:
             abortNow(.writeTimeout)
         case .linger:
             close(.clientClose)
         }
-    }
-
-    /// A 408 for a request that began but did not arrive in time.
-    private func rejectLate(_ rejection: RequestRejection) {
-        guard current == nil else { return }
-        let response = HTTPResponse.plainText(rejection.status, rejection.reason)
-        requestCount += 1
-        currentKeepAlive = false
-        currentIsHead = false
-        currentBytesOut = 0
-        let exchange = Exchange(request: HTTPRequest(head: RequestHead(method: "-", target: "-", version: .http1_1,
-                                                                        headers: HTTPHeaders())),
-                                requestID: context.makeRequestID(), connectionID: id, requestNumber: requestCount,
-                                remoteAddress: stream.peerAddress, loop: loop, connection: self)
-        exchange.route = "rejected"
-        phase = .processing
-        current = exchange
-        inbound = []
-        closeWhenFlushed = true
-        exchange.respond(response)
     }
 
     /// Sends FIN, then reads and discards until the client closes or `lingerTimeout`
@@ -111,6 +91,6 @@ extension HTTPConnection {
         if stream.fileDescriptor >= 0 { loop.deregister(fileDescriptor: stream.fileDescriptor) }
         context.stats.connectionClosed()
         context.forget(self)
-        _ = reason
+        context.observer?.connectionClosed(plane: context.settings.plane, reason: reason)
     }
 }

@@ -235,8 +235,10 @@ final class HTTPConnection: EventHandler {
         if phase == .processing { move(to: .delayed) }
     }
 
-    /// Answers a request the parser refused, then closes.
-    private func reject(_ rejection: RequestRejection) {
+    /// Answers a request the parser refused (or one that came too slowly: 408) with its
+    /// one-line reason, then closes; logged as a request with method and path `-`.
+    func reject(_ rejection: RequestRejection) {
+        guard current == nil else { return }
         requestCount += 1
         currentKeepAlive = false
         currentIsHead = false

@@ -45,6 +45,15 @@ import TestSupport
             #expect(text.contains("understudy_http_request_duration_seconds_bucket"))
             #expect(text.contains(#"understudy_http_connections{plane="data",state="keepalive_idle"}"#))
             #expect(text.contains("understudy_http_received_bytes_total"))
+            // The close is counted once the client has gone too: poll for it (bounded).
+            let closed = #"understudy_http_connections_closed_total{plane="data",reason="server_close"} 1"#
+            var closedText = text
+            let deadline = ContinuousClock.now + .seconds(5)
+            while !closedText.contains(closed) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+                closedText = try request(server, "GET", "/metrics").bodyText
+            }
+            #expect(closedText.contains(closed))
         }
     }
 
