@@ -147,7 +147,7 @@ extension HTTPConnection {
         }
         outbound = []
         outboundOffset = 0
-        clearDeadline()
+        if deadlineKind == .write { clearDeadline() }
         if current != nil && !currentStreaming && current?.isAnswered == true { responseWritten() }
     }
 

@@ -31,7 +31,6 @@ final class HTTPConnection: EventHandler {
     var currentStatus = 0
     var currentStreaming = false
     var currentChunked = false
-    var currentBytesIn = 0
     var currentBytesOut = 0
     var bytesInSinceResponse = 0
     var peerFinished = false
@@ -88,7 +87,6 @@ final class HTTPConnection: EventHandler {
             }
             switch stream.read(into: buffer) {
             case .bytes(let count):
-                currentBytesIn += count
                 bytesInSinceResponse += count
                 if phase == .lingering { continue }
                 received(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
@@ -123,7 +121,9 @@ final class HTTPConnection: EventHandler {
     func processInbound() {
         guard !isParsing, current == nil, !hasPendingOutput, phase != .closed, phase != .lingering else { return }
         if !inbound.isEmpty {
-            let consumed = inbound.withUnsafeBytes { process($0) }
+            // Parse from a copy of the reference: handlers may replace `inbound` (a rejection
+            // empties it) while the bytes are being read. The copy is gone before the trim.
+            let consumed = { [inbound] in inbound.withUnsafeBytes { process($0) } }()
             if phase == .closed { return }
             if consumed >= inbound.count {
                 inbound = []
