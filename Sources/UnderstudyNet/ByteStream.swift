@@ -7,6 +7,9 @@ public protocol ByteStream: AnyObject {
     var peerAddress: String { get }
     func read(into buffer: UnsafeMutableRawBufferPointer) -> IOResult
     func write(_ bytes: UnsafeRawBufferPointer) -> IOResult
+    /// Turns off Nagle's algorithm (`TCP_NODELAY`) once a connection will carry more than
+    /// one write per round trip: keep-alive, streamed bodies, interim responses.
+    func enableNoDelay()
     /// Sends FIN after the data already written; reads still work.
     func shutdownWrite()
     /// Closes the stream; the caller has removed it from its poller first.

@@ -52,7 +52,6 @@ public final class ListeningSocket: Sendable {
             if code == EAGAIN || code == EWOULDBLOCK || code == EINTR || code == ECONNABORTED { return nil }
             return .failure(SocketError("accept", boundAddress.description, code: code))
         }
-        _ = us_set_nodelay(fd)
         let peer = SocketAddress(storage: storage, length: length)
         return .success(TCPStream(fileDescriptor: fd, peerAddress: peer.description))
     }

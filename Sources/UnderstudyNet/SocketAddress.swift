@@ -79,8 +79,30 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         return String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// `host:port`, IPv6 in brackets.
-    public var description: String { family == AF_INET6 ? "[\(host)]:\(port)" : "\(host):\(port)" }
+    /// `host:port`, IPv6 in brackets. IPv4 is formatted by hand: every accepted connection
+    /// names its peer, so this runs once per connection.
+    public var description: String {
+        guard family == AF_INET else { return "[\(host)]:\(port)" }
+        let (address, port) = view(as: sockaddr_in.self) { (UInt32(bigEndian: $0.sin_addr.s_addr), UInt16(bigEndian: $0.sin_port)) }
+        return String(unsafeUninitializedCapacity: 21) { buffer in
+            var index = 0
+            func append(_ value: Int) {
+                if value >= 10000 { buffer[index] = UInt8(ascii: "0") + UInt8(value / 10000); index += 1 }
+                if value >= 1000 { buffer[index] = UInt8(ascii: "0") + UInt8(value / 1000 % 10); index += 1 }
+                if value >= 100 { buffer[index] = UInt8(ascii: "0") + UInt8(value / 100 % 10); index += 1 }
+                if value >= 10 { buffer[index] = UInt8(ascii: "0") + UInt8(value / 10 % 10); index += 1 }
+                buffer[index] = UInt8(ascii: "0") + UInt8(value % 10)
+                index += 1
+            }
+            for shift in [24, 16, 8, 0] {
+                append(Int((address >> UInt32(shift)) & 0xFF))
+                buffer[index] = shift == 0 ? UInt8(ascii: ":") : UInt8(ascii: ".")
+                index += 1
+            }
+            append(Int(port))
+            return index
+        }
+    }
 
     func withSockAddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
         withUnsafeBytes(of: storage) { raw in

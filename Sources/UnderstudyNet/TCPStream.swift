@@ -38,6 +38,14 @@ public final class TCPStream: ByteStream {
         }
     }
 
+    private var isNoDelay = false
+
+    public func enableNoDelay() {
+        guard !isNoDelay, fileDescriptor >= 0 else { return }
+        isNoDelay = true
+        _ = us_set_nodelay(fileDescriptor)
+    }
+
     public func shutdownWrite() {
         guard fileDescriptor >= 0 else { return }
         _ = shutdown(fileDescriptor, Int32(SHUT_WR))

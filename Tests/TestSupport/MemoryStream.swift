@@ -34,6 +34,7 @@ public final class MemoryStream: ByteStream {
         return .bytes(bytes.count)
     }
 
+    public func enableNoDelay() {}
     public func shutdownWrite() { wroteFIN = true }
     public func close() { isClosed = true }
     public func abort() { isClosed = true }

@@ -87,3 +87,11 @@ import Testing
         }
     }
 }
+
+@Suite struct SocketAddressTests {
+    @Test(arguments: [("127.0.0.1", UInt16(8080), "127.0.0.1:8080"), ("10.200.3.45", 0, "10.200.3.45:0"),
+                      ("255.255.255.255", 65535, "255.255.255.255:65535"), ("::1", 443, "[::1]:443")])
+    func describesAddresses(_ host: String, _ port: UInt16, _ text: String) throws {
+        #expect(try SocketAddress(resolving: ListenAddress(host: host, port: port)).description == text)
+    }
+}

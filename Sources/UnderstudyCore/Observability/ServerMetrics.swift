@@ -55,7 +55,7 @@ final class RequestMetrics {
     private var handles: [Key: Handles] = [:]
     private var last: (key: Key, handles: Handles)?
     private var bytes: [String: (received: CoreMetrics.Counter, sent: CoreMetrics.Counter)] = [:]
-    private var closes: [String: CoreMetrics.Counter] = [:]
+    private var closes: [String: [CloseReason: CoreMetrics.Counter]] = [:]
 
     init(factory: PrometheusMetricsFactory) { self.factory = factory }
 
@@ -80,11 +80,10 @@ final class RequestMetrics {
 
     /// `understudy_http_connections_closed_total{plane,reason}`: why connections ended.
     func recordClose(plane: String, reason: CloseReason) {
-        let key = plane + "/" + reason.rawValue
-        if let counter = closes[key] { return counter.increment() }
+        if let counter = closes[plane]?[reason] { return counter.increment() }
         let counter = CoreMetrics.Counter(label: "understudy_http_connections_closed_total",
                                           dimensions: [("plane", plane), ("reason", reason.rawValue)], factory: factory)
-        closes[key] = counter
+        closes[plane, default: [:]][reason] = counter
         counter.increment()
     }
 

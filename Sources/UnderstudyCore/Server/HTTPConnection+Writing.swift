@@ -22,6 +22,7 @@ extension HTTPConnection {
         if state == .delayed { move(to: .processing) }
         currentStatus = status
         currentStreaming = true
+        stream.enableNoDelay()   // chunks go out one by one, not one per round trip
         var headers = headers
         headers.remove("Content-Length")
         if exchange.request.version == .http1_1 {
@@ -160,7 +161,9 @@ extension HTTPConnection {
         if !currentKeepAlive {
             let reason: CloseReason = context.shared.isDraining ? .draining
                 : (context.settings.maxRequests > 0 && requestCount >= context.settings.maxRequests) ? .maxRequests : .serverClose
-            return closeGracefully(reason)
+            // Nothing unread is known: close at once, as nginx does. With request bytes
+            // pending, linger so they do not turn the close into a reset.
+            return inbound.isEmpty && !readBlockedByBacklog ? close(reason) : closeGracefully(reason)
         }
         phase = .awaitingRequest
         move(to: .keepAliveIdle)

@@ -174,6 +174,7 @@ final class HTTPConnection: EventHandler {
                     setDeadline(.body, after: context.settings.bodyTimeout)
                     // RFC 9110 §10.1.1: only HTTP/1.1 clients wait for 100 Continue.
                     if head.expectsContinue && head.version == .http1_1 && offset == bytes.count {
+                        stream.enableNoDelay()
                         writeRaw(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
                     }
                 }
@@ -205,6 +206,9 @@ final class HTTPConnection: EventHandler {
 
     private func dispatch(_ request: HTTPRequest) {
         requestCount += 1
+        // A reused connection may carry a response while the last is unacknowledged (pipelining):
+        // Nagle would hold it for the client's delayed ACK. One-request connections skip the call.
+        if requestCount == 2 { stream.enableNoDelay() }
         phase = .processing
         move(to: .processing)
         clearDeadline()
