@@ -12,27 +12,33 @@ public struct HTTPVersion: Hashable, Sendable, CustomStringConvertible {
 public struct RequestHead: Equatable, Sendable {
     public var method: String
     /// The request target as sent (`/path?query`, or absolute form).
-    public var target: String
+    public var target: String {
+        didSet { queryMark = Self.queryMark(in: target) }
+    }
     public var version: HTTPVersion
     public var headers: HTTPHeaders
+    /// Where `?` is in the target (found once; routes ask for the path more than once).
+    private var queryMark: String.Index?
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders) {
         self.method = method
         self.target = target
         self.version = version
         self.headers = headers
+        self.queryMark = Self.queryMark(in: target)
+    }
+
+    private static func queryMark(in target: String) -> String.Index? {
+        target.utf8.firstIndex(of: UInt8(ascii: "?"))
     }
 
     /// The path part of the target, before `?`.
-    public var path: Substring {
-        let end = target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
-        return target[..<end]
-    }
+    public var path: Substring { target[..<(queryMark ?? target.endIndex)] }
 
     /// The query after `?`, without it, or empty.
     public var query: Substring {
-        guard let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return "" }
-        return target[target.index(after: mark)...]
+        guard let queryMark else { return "" }
+        return target[target.index(after: queryMark)...]
     }
 
     /// True when the client asked for `100 Continue` (RFC 9110 §10.1.1).

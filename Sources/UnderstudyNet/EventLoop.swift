@@ -32,8 +32,6 @@ public final class EventLoop: @unchecked Sendable {
 
     /// Scratch buffer for reads; valid only during the handler call that reads into it.
     public let readBuffer: UnsafeMutableRawBufferPointer
-    /// Shared output scratch for serializing responses before one `write`.
-    public var outputScratch: [UInt8] = []
 
     public init(name: String, readBufferSize: Int = 64 * 1024) throws(SocketError) {
         self.name = name
@@ -47,7 +45,6 @@ public final class EventLoop: @unchecked Sendable {
         self.epollFD = epollFD
         self.wakeFD = wakeFD
         self.readBuffer = .allocate(byteCount: readBufferSize, alignment: 16)
-        outputScratch.reserveCapacity(16 * 1024)
         _ = us_epoll_add(epollFD, wakeFD, UInt32(US_EPOLLIN), Self.wakeToken)
     }
 

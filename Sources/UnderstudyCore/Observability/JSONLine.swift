@@ -1,108 +1,117 @@
 import UnderstudyHTTP
-
-/// Builds one JSON object as bytes, key by key, for log lines and events on hot paths
-/// (no Foundation, no intermediate dictionaries). Keys are trusted literals. It can append
-/// to an existing buffer (`init(appendingTo:)`), so a loop's log buffer is written in place.
+/// Builds one JSON object, key by key, for log lines and events on hot paths (no
+/// Foundation, no intermediate dictionaries). Keys are trusted literals. It writes into a
+/// `ByteBuffer`: its own, or a loop's log buffer (`init(appendingTo:)`), so access-log lines
+/// go straight into the buffer that is flushed once per loop iteration.
 public struct JSONLine {
-    public private(set) var bytes: [UInt8]
+    let buffer: ByteBuffer
     private var isFirst = true
 
     public init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
-        bytes.append(UInt8(ascii: "{"))
+        self.init(appendingTo: ByteBuffer(capacity: capacity))
     }
 
-    /// Continues `buffer`, which it takes over (left empty; `finish` hands it back), so the
-    /// object is appended after its bytes without copying them.
-    public init(appendingTo buffer: inout [UInt8]) {
-        bytes = []
-        swap(&bytes, &buffer)
-        bytes.append(UInt8(ascii: "{"))
+    init(appendingTo buffer: ByteBuffer) {
+        self.buffer = buffer
+        buffer.append(UInt8(ascii: "{"))
     }
 
     private mutating func key(_ key: StaticString) {
-        if !isFirst { bytes.append(UInt8(ascii: ",")) }
+        buffer.append(isFirst ? UInt8(ascii: "\"") : UInt8(ascii: ","))
+        if !isFirst { buffer.append(UInt8(ascii: "\"")) }
         isFirst = false
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: "\":".utf8)
+        buffer.append(key)
+        buffer.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: ":"))
     }
 
     public mutating func add(_ name: StaticString, _ value: String) {
         key(name)
-        Self.appendQuoted(value, to: &bytes)
+        Self.appendQuoted(value, to: buffer)
     }
 
     public mutating func add(_ name: StaticString, _ value: Int) {
         key(name)
-        ResponseSerializer.appendDecimal(value, to: &bytes)
+        buffer.appendDecimal(value)
     }
 
     public mutating func add(_ name: StaticString, _ value: UInt64) {
         key(name)
-        ResponseSerializer.appendDecimal(Int(clamping: value), to: &bytes)
+        buffer.appendDecimal(Int(clamping: value))
     }
 
     /// A string value whose bytes the caller writes (already JSON-safe), e.g. a timestamp.
-    public mutating func add(_ name: StaticString, rawString write: (inout [UInt8]) -> Void) {
+    mutating func add(_ name: StaticString, rawString write: (ByteBuffer) -> Void) {
         key(name)
-        bytes.append(UInt8(ascii: "\""))
-        write(&bytes)
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
+        write(buffer)
+        buffer.append(UInt8(ascii: "\""))
     }
 
     /// A number with three decimals (milliseconds with µs precision).
     public mutating func add(_ name: StaticString, milliseconds nanoseconds: UInt64) {
         key(name)
         let micros = Int(clamping: nanoseconds / 1_000)
-        ResponseSerializer.appendDecimal(micros / 1_000, to: &bytes)
-        bytes.append(UInt8(ascii: "."))
+        buffer.appendDecimal(micros / 1_000)
+        buffer.append(UInt8(ascii: "."))
         let fraction = micros % 1_000
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 100))
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 
     /// Closes the object and appends a newline.
+    mutating func close() {
+        buffer.append(UInt8(ascii: "}"))
+        buffer.append(UInt8(ascii: "\n"))
+    }
+
+    /// Closes the object and returns the line's bytes (for lines built on their own).
     public mutating func finish() -> [UInt8] {
-        bytes.append(contentsOf: "}\n".utf8)
-        return bytes
+        close()
+        return buffer.array
     }
 
     /// A JSON string literal (RFC 8259 §7): quotes, backslashes and control bytes escaped.
-    public static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "\""))
+    static func appendQuoted(_ value: String, to buffer: ByteBuffer) {
+        buffer.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { utf8 in
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: utf8)
-                return
+            // Copy runs of bytes that need no escape in one go; escape the rest one by one.
+            var runStart = 0
+            for index in 0..<utf8.count {
+                let byte = utf8[index]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
+                appendEscaped(byte, to: buffer)
+                runStart = index + 1
             }
-            for byte in utf8 { appendEscaped(byte, to: &bytes) }
+            buffer.append(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.append(UInt8(ascii: "\""))
     }
 
-    private static func appendEscaped(_ byte: UInt8, to bytes: inout [UInt8]) {
+    private static func appendEscaped(_ byte: UInt8, to buffer: ByteBuffer) {
         switch byte {
-        case UInt8(ascii: "\""): bytes.append(contentsOf: "\\\"".utf8)
-        case UInt8(ascii: "\\"): bytes.append(contentsOf: "\\\\".utf8)
-        case UInt8(ascii: "\n"): bytes.append(contentsOf: "\\n".utf8)
-        case UInt8(ascii: "\r"): bytes.append(contentsOf: "\\r".utf8)
-        case UInt8(ascii: "\t"): bytes.append(contentsOf: "\\t".utf8)
+        case UInt8(ascii: "\""): buffer.append("\\\"")
+        case UInt8(ascii: "\\"): buffer.append("\\\\")
+        case UInt8(ascii: "\n"): buffer.append("\\n")
+        case UInt8(ascii: "\r"): buffer.append("\\r")
+        case UInt8(ascii: "\t"): buffer.append("\\t")
         case 0..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            bytes.append(contentsOf: "\\u00".utf8)
-            bytes.append(hex[Int(byte >> 4)])
-            bytes.append(hex[Int(byte & 0xF)])
-        default: bytes.append(byte)
+            let hex: StaticString = "0123456789abcdef"
+            buffer.append("\\u00")
+            hex.withUTF8Buffer { digits in
+                buffer.append(digits[Int(byte >> 4)])
+                buffer.append(digits[Int(byte & 0xF)])
+            }
+        default: buffer.append(byte)
         }
     }
 
     public static func quoted(_ value: String) -> String {
-        var bytes: [UInt8] = []
-        appendQuoted(value, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let buffer = ByteBuffer(capacity: value.utf8.count + 2)
+        appendQuoted(value, to: buffer)
+        return String(decoding: buffer.bytes, as: UTF8.self)
     }
 }

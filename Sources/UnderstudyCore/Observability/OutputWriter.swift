@@ -25,10 +25,14 @@ public final class OutputWriter: Sendable {
 
     /// Writes whole lines; blocks only as long as stdout's consumer takes.
     public func write(_ bytes: [UInt8]) {
-        guard !bytes.isEmpty else { return }
-        if let sink { return sink(bytes) }
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    public func write(_ raw: UnsafeRawBufferPointer) {
+        guard raw.count > 0 else { return }
+        if let sink { return sink(Array(raw)) }
         lock.withLock { _ in
-            bytes.withUnsafeBytes { raw in
+            do {
                 var offset = 0
                 while offset < raw.count {
                     let n = Glibc.write(fileDescriptor, raw.baseAddress! + offset, raw.count - offset)

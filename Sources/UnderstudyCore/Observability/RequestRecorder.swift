@@ -1,3 +1,4 @@
+import UnderstudyHTTP
 import UnderstudyNet
 
 /// One loop's observer of finished requests: an access-log line (buffered, flushed once
@@ -7,7 +8,7 @@ final class RequestRecorder: RequestObserver {
     private let logsAccess: Bool
     private let metrics: RequestMetrics
     private var timestamps = TimestampFormatter()
-    private var pending: [UInt8] = []
+    private let pending = ByteBuffer(capacity: 64 * 1024)
 
     init(loop: EventLoop, output: OutputWriter, logsAccess: Bool, metrics: RequestMetrics) {
         self.output = output
@@ -19,9 +20,9 @@ final class RequestRecorder: RequestObserver {
     func requestCompleted(_ request: CompletedRequest) {
         metrics.record(request)
         guard logsAccess else { return }
-        var line = JSONLine(appendingTo: &pending)
+        var line = JSONLine(appendingTo: pending)
         line.add("event", "request_completed")
-        line.add("time") { timestamps.append(to: &$0) }
+        line.add("time") { timestamps.append(to: $0) }
         line.add("plane", request.plane)
         line.add("request_id", request.requestID)
         line.add("connection_id", request.connectionID)
@@ -34,7 +35,7 @@ final class RequestRecorder: RequestObserver {
         line.add("bytes_out", request.bytesOut)
         line.add("duration_ms", milliseconds: request.durationNanoseconds)
         line.add("remote_address", request.remoteAddress)
-        pending = line.finish()
+        line.close()
         if pending.count > 64 * 1024 { flush() }
     }
 
@@ -44,7 +45,7 @@ final class RequestRecorder: RequestObserver {
 
     func flush() {
         guard !pending.isEmpty else { return }
-        output.write(pending)
-        pending.removeAll(keepingCapacity: true)
+        output.write(pending.bytes)
+        pending.removeAll()
     }
 }

@@ -59,10 +59,16 @@ final class RequestMetrics {
 
     init(factory: PrometheusMetricsFactory) { self.factory = factory }
 
-    private static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT"]
+    /// The method label: a registered method, else `other` (labels stay a bounded set).
+    private static func methodLabel(_ method: String) -> String {
+        switch method {
+        case "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT": method
+        default: "other"
+        }
+    }
 
     func record(_ request: CompletedRequest) {
-        let method = Self.knownMethods.contains(request.method) ? request.method : "other"
+        let method = Self.methodLabel(request.method)
         let key = Key(plane: request.plane, method: method, route: request.route, status: request.status)
         let entry: Handles
         if let last, last.key == key {

@@ -1,3 +1,4 @@
+import UnderstudyHTTP
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,13 +9,13 @@ struct TimestampFormatter {
     private var second = -1
     private var prefix: [UInt8] = []
 
-    mutating func append(to bytes: inout [UInt8]) {
+    mutating func append(to bytes: ByteBuffer) {
         let now = WallClock.now()
         if now.tv_sec != second {
             second = now.tv_sec
             prefix = Array(Self.formatSeconds(now.tv_sec).utf8)
         }
-        bytes.append(contentsOf: prefix)
+        bytes.append(prefix)
         let millis = Int(now.tv_nsec / 1_000_000)
         bytes.append(UInt8(ascii: "."))
         bytes.append(UInt8(ascii: "0") + UInt8(millis / 100))
@@ -35,8 +36,8 @@ struct TimestampFormatter {
     /// A whole timestamp as a String (for occasional lines).
     static func now() -> String {
         var formatter = TimestampFormatter()
-        var bytes: [UInt8] = []
-        formatter.append(to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let bytes = ByteBuffer(capacity: 32)
+        formatter.append(to: bytes)
+        return String(decoding: bytes.bytes, as: UTF8.self)
     }
 }

@@ -45,7 +45,7 @@ public final class Exchange {
 
     /// Sends `response` after `delay`, on a timer: the connection counts as `delayed` meanwhile.
     public func respond(after delay: Duration, _ response: HTTPResponse) {
-        guard delay > .zero else { return respond(response) }
+        guard delay != .zero else { return respond(response) }
         connection?.markDelayed()
         pendingTimer = loop.schedule(after: delay) { [weak self] in self?.respond(response) }
     }

@@ -4,8 +4,8 @@ import UnderstudyNet
 /// Deadlines and closing. One timer per connection at most: moving a deadline later only
 /// updates a field, and the timer re-arms itself when it fires early.
 extension HTTPConnection {
-    func setDeadline(_ kind: DeadlineKind, after duration: Duration) {
-        let at = loop.now &+ duration.nanoseconds
+    func setDeadline(_ kind: DeadlineKind) {
+        let at = loop.now &+ context.deadlines.nanoseconds(for: kind)
         deadline = at
         deadlineKind = kind
         if let armed = armedTimer {
@@ -54,7 +54,7 @@ extension HTTPConnection {
         move(to: nil)
         inbound = []
         closeReason = reason
-        setDeadline(.linger, after: context.settings.lingerTimeout)
+        setDeadline(.linger)
         readAvailable()
     }
 

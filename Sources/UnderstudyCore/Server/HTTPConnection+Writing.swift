@@ -9,11 +9,11 @@ extension HTTPConnection {
         if state == .delayed { move(to: .processing) }
         currentStatus = response.status
         let sendsBody = !currentIsHead && !HTTPStatus.forbidsBody(response.status)
-        var buffer = takeScratch()
+        let buffer = takeScratch()
         appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
-                   contentLength: HTTPStatus.forbidsBody(response.status) ? nil : response.body.count, into: &buffer)
-        if sendsBody { buffer.append(contentsOf: response.body) }
-        write(buffer)
+                   contentLength: HTTPStatus.forbidsBody(response.status) ? nil : response.body.count, into: buffer)
+        if sendsBody { buffer.append(response.body) }
+        write(buffer.bytes)
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
     }
 
@@ -31,104 +31,91 @@ extension HTTPConnection {
         } else {
             currentKeepAlive = false   // HTTP/1.0: the body ends when the connection does
         }
-        var buffer = takeScratch()
-        appendHead(status: status, headers: headers, requestID: exchange.requestID, contentLength: nil, into: &buffer)
-        write(buffer)
+        let buffer = takeScratch()
+        appendHead(status: status, headers: headers, requestID: exchange.requestID, contentLength: nil, into: buffer)
+        write(buffer.bytes)
         if currentIsHead { finishStream(for: exchange) }
     }
 
     func streamChunk(_ bytes: [UInt8], for exchange: Exchange) {
         guard exchange === current, phase != .closed, currentStreaming, !currentIsHead, !bytes.isEmpty else { return }
-        var buffer = takeScratch()
-        if currentChunked {
-            bytes.withUnsafeBytes { ResponseSerializer.writeChunk($0, into: &buffer) }
-        } else {
-            buffer.append(contentsOf: bytes)
-        }
-        write(buffer)
+        guard currentChunked else { return bytes.withUnsafeBytes { write($0) } }
+        let buffer = takeScratch()
+        bytes.withUnsafeBytes { ResponseSerializer.writeChunk($0, into: buffer) }
+        write(buffer.bytes)
     }
 
     func finishStream(for exchange: Exchange) {
         guard exchange === current, phase != .closed, currentStreaming else { return }
         currentStreaming = false
         if currentChunked && !currentIsHead {
-            var buffer = takeScratch()
-            ResponseSerializer.writeLastChunk(into: &buffer)
-            write(buffer)
+            let buffer = takeScratch()
+            ResponseSerializer.writeLastChunk(into: buffer)
+            write(buffer.bytes)
         }
         currentChunked = false
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
     }
 
     /// Bytes outside any response (`100 Continue`).
-    func writeRaw(_ bytes: [UInt8]) {
-        write(bytes)
+    func writeRaw(_ bytes: StaticString) {
+        bytes.withUTF8Buffer { write(UnsafeRawBufferPointer($0)) }
     }
 
     /// Status line, our fields (`Date`, `Server`, `X-Request-Id`), the route's fields (a
     /// `Content-Length` among them is replaced by the real one), framing, `Connection`.
     private func appendHead(status: Int, headers: HTTPHeaders, requestID: String, contentLength: Int?,
-                            into buffer: inout [UInt8]) {
-        ResponseSerializer.writeStatusLine(status: status, into: &buffer)
-        ResponseSerializer.appendField("Date", context.httpDate, to: &buffer)
-        ResponseSerializer.appendField("Server", "understudy", to: &buffer)
-        ResponseSerializer.appendField("X-Request-Id", requestID, to: &buffer)
+                            into buffer: ByteBuffer) {
+        ResponseSerializer.writeStatusLine(status: status, into: buffer)
+        ResponseSerializer.appendField("Date", context.httpDate, to: buffer)
+        buffer.append("Server: understudy\r\n")
+        ResponseSerializer.appendField("X-Request-Id", requestID, to: buffer)
         for field in headers where !field.name.equalsIgnoringASCIICase("Content-Length") {
-            ResponseSerializer.appendField(field.name, field.value, to: &buffer)
+            ResponseSerializer.appendField(field.name, field.value, to: buffer)
         }
         if let contentLength {
-            buffer.append(contentsOf: "Content-Length: ".utf8)
-            ResponseSerializer.appendDecimal(contentLength, to: &buffer)
-            buffer.append(contentsOf: [0x0D, 0x0A])
+            buffer.append("Content-Length: ")
+            buffer.appendDecimal(contentLength)
+            buffer.append("\r\n")
         }
         if !currentKeepAlive {
-            ResponseSerializer.appendField("Connection", "close", to: &buffer)
+            buffer.append("Connection: close\r\n")
         } else if current?.request.version == .http1_0 {
-            ResponseSerializer.appendField("Connection", "keep-alive", to: &buffer)
+            buffer.append("Connection: keep-alive\r\n")
         }
-        buffer.append(contentsOf: [0x0D, 0x0A])
+        buffer.append("\r\n")
     }
 
-    private func takeScratch() -> [UInt8] {
-        var buffer = loop.outputScratch
-        loop.outputScratch = []
-        buffer.removeAll(keepingCapacity: true)
+    /// The loop's output scratch, emptied: every response is serialized there, then
+    /// written at once; only what the socket does not take is copied out.
+    private func takeScratch() -> ByteBuffer {
+        let buffer = context.outputScratch
+        buffer.removeAll()
         return buffer
     }
 
     /// Writes now what the socket takes; keeps the rest for `flushOutbound`.
-    private func write(_ buffer: [UInt8]) {
-        currentBytesOut += buffer.count
+    private func write(_ bytes: UnsafeRawBufferPointer) {
+        currentBytesOut += bytes.count
         if outboundOffset < outbound.count {
-            outbound.append(contentsOf: buffer)
-        } else {
-            var written = 0
-            let failed = buffer.withUnsafeBytes { raw -> Bool in
-                while written < raw.count {
-                    switch stream.write(UnsafeRawBufferPointer(rebasing: raw[written...])) {
-                    case .bytes(let count): written += count
-                    case .wouldBlock, .endOfStream: return false
-                    case .failed: return true
-                    }
-                }
-                return false
-            }
-            if failed {
-                returnScratch(buffer)
+            outbound.append(contentsOf: bytes)
+            return
+        }
+        var written = 0
+        while written < bytes.count {
+            switch stream.write(UnsafeRawBufferPointer(rebasing: bytes[written...])) {
+            case .bytes(let count):
+                written += count
+            case .wouldBlock, .endOfStream:
+                outbound = Array(bytes[written...])
+                outboundOffset = 0
+                setDeadline(.write)
+                return
+            case .failed:
                 close(.reset)
                 return
             }
-            if written < buffer.count {
-                outbound = Array(buffer[written...])
-                outboundOffset = 0
-                setDeadline(.write, after: context.settings.writeTimeout)
-            }
         }
-        returnScratch(buffer)
-    }
-
-    private func returnScratch(_ buffer: [UInt8]) {
-        if buffer.capacity <= 256 * 1024 { loop.outputScratch = buffer }
     }
 
     /// Called when the socket may take more of `outbound`.
@@ -138,7 +125,7 @@ extension HTTPConnection {
             switch result {
             case .bytes(let count):
                 outboundOffset += count
-                setDeadline(.write, after: context.settings.writeTimeout)
+                setDeadline(.write)
             case .wouldBlock, .endOfStream:
                 return
             case .failed:
@@ -167,7 +154,7 @@ extension HTTPConnection {
         }
         phase = .awaitingRequest
         move(to: .keepAliveIdle)
-        setDeadline(.keepAlive, after: context.settings.keepAliveTimeout)
+        setDeadline(.keepAlive)
         processInbound()   // pipelined requests already received, or a peer that finished
     }
 

@@ -56,7 +56,7 @@ final class HTTPConnection: EventHandler {
     func start() {
         context.stats.connectionOpened()
         move(to: .keepAliveIdle)
-        setDeadline(.firstByte, after: context.settings.headerTimeout)
+        setDeadline(.firstByte)
     }
 
     func move(to new: ConnectionState?) {
@@ -144,7 +144,7 @@ final class HTTPConnection: EventHandler {
     private func beginRequest() {
         phase = .readingRequest
         move(to: .reading)
-        setDeadline(.header, after: context.settings.headerTimeout)
+        setDeadline(.header)
     }
 
     /// Runs the parser over `bytes`, dispatching complete requests while each is answered
@@ -171,11 +171,11 @@ final class HTTPConnection: EventHandler {
                 }
             case .head(let head):
                 if parser.isReadingBody {
-                    setDeadline(.body, after: context.settings.bodyTimeout)
+                    setDeadline(.body)
                     // RFC 9110 §10.1.1: only HTTP/1.1 clients wait for 100 Continue.
                     if head.expectsContinue && head.version == .http1_1 && offset == bytes.count {
                         stream.enableNoDelay()
-                        writeRaw(Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+                        writeRaw("HTTP/1.1 100 Continue\r\n\r\n")
                     }
                 }
             case .complete(let request):

@@ -11,6 +11,9 @@ final class LoopContext {
     let stats: LoopStats
     let shared: PlaneShared
     let observer: RequestObserver?
+    let deadlines: DeadlineDurations
+    /// Where responses are serialized before their one `write` (shared: a loop writes one at a time).
+    let outputScratch = ByteBuffer(capacity: 16 * 1024)
     var connections: [UInt64: HTTPConnection] = [:]
     private var dateSecond = -1
     private var dateValue = ""
@@ -24,6 +27,7 @@ final class LoopContext {
         self.stats = stats
         self.shared = shared
         self.observer = observer
+        self.deadlines = DeadlineDurations(settings)
     }
 
     /// The `Date` header value, formatted once per second.
@@ -91,6 +95,32 @@ struct RequestIDGenerator {
                 buffer[index] = Self.hexDigits[Int((value >> UInt64(60 - 4 * index)) & 0xF)]
             }
             return 16
+        }
+    }
+}
+
+/// The connection deadlines in nanoseconds, converted from `Duration` once per loop
+/// (the conversion is not free, and deadlines move on every request).
+struct DeadlineDurations {
+    let firstByte, keepAlive, header, body, write, linger: UInt64
+
+    init(_ settings: ConnectionSettings) {
+        firstByte = settings.headerTimeout.nanoseconds
+        keepAlive = settings.keepAliveTimeout.nanoseconds
+        header = settings.headerTimeout.nanoseconds
+        body = settings.bodyTimeout.nanoseconds
+        write = settings.writeTimeout.nanoseconds
+        linger = settings.lingerTimeout.nanoseconds
+    }
+
+    func nanoseconds(for kind: HTTPConnection.DeadlineKind) -> UInt64 {
+        switch kind {
+        case .firstByte: firstByte
+        case .keepAlive: keepAlive
+        case .header: header
+        case .body: body
+        case .write: write
+        case .linger: linger
         }
     }
 }
