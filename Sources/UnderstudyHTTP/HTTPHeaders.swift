@@ -34,14 +34,6 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
         fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
-    /// Comma-separated list elements across every `name` field, trimmed, lower-cased
-    /// (for tokens such as `Connection: close, Upgrade`).
-    public func tokens(_ name: String) -> [String] {
-        values(name).flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingOWS().lowercasedASCII() }
-            .filter { !$0.isEmpty }
-    }
-
     /// True if a `name` field lists `token` (ASCII case-insensitive); allocates nothing.
     public func contains(_ name: String, token: String) -> Bool {
         for field in fields where field.name.equalsIgnoringASCIICase(name) {

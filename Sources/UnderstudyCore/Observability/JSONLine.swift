@@ -108,10 +108,4 @@ public struct JSONLine {
         default: buffer.append(byte)
         }
     }
-
-    public static func quoted(_ value: String) -> String {
-        let buffer = ByteBuffer(capacity: value.utf8.count + 2)
-        appendQuoted(value, to: buffer)
-        return String(decoding: buffer.bytes, as: UTF8.self)
-    }
 }

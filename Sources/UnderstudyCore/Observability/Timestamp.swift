@@ -32,12 +32,4 @@ struct TimestampFormatter {
         return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1))-\(pad(parts.tm_mday))T"
             + "\(pad(parts.tm_hour)):\(pad(parts.tm_min)):\(pad(parts.tm_sec))"
     }
-
-    /// A whole timestamp as a String (for occasional lines).
-    static func now() -> String {
-        var formatter = TimestampFormatter()
-        let bytes = ByteBuffer(capacity: 32)
-        formatter.append(to: bytes)
-        return String(decoding: bytes.bytes, as: UTF8.self)
-    }
 }
