@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "understudy", targets: ["understudy"]),
         .executable(name: "FuzzHTTPParser", targets: ["FuzzHTTPParser"]),
+        .executable(name: "FuzzConnection", targets: ["FuzzConnection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -55,6 +56,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "FuzzHTTPParser", dependencies: ["UnderstudyHTTP"]),
+        .executableTarget(name: "FuzzConnection", dependencies: ["UnderstudyCore", "UnderstudyNet"]),
 
         .target(name: "TestSupport", dependencies: ["UnderstudyCore", "UnderstudyNet"], path: "Tests/TestSupport"),
         .testTarget(name: "UnderstudyHTTPTests", dependencies: ["UnderstudyHTTP"]),

@@ -1,12 +1,11 @@
 import Testing
-import TestSupport
-import UnderstudyHTTP
 import UnderstudyNet
 @testable import UnderstudyCore
 
-/// Fuzzes the connection handler, not only the parser: random request streams go in
-/// through an in-memory stream, split at random points, then EOF. The output must be
-/// well-formed responses, at most one per request, and the connection must end closed.
+/// Fuzzes the connection handler, not only the parser, on every `swift test`: random
+/// request streams through `ConnectionReplay` (an in-memory stream, split at random points,
+/// then EOF), checking well-formed answers, at most one per request, and a closed end.
+/// `FuzzConnection` runs the same check under libFuzzer.
 @Suite struct ConnectionFuzzTests {
     static let pieces = [
         "GET /health HTTP/1.1\r\nHost: a\r\n\r\n", "HEAD /health HTTP/1.1\r\nHost: a\r\n\r\n",
@@ -26,76 +25,23 @@ import UnderstudyNet
             for _ in 0..<Int.random(in: 1...6, using: &generator) {
                 input += Array(Self.pieces.randomElement(using: &generator)!.utf8)
             }
-            var splits = (0..<Int.random(in: 0...4, using: &generator)).map { _ in Int.random(in: 0...input.count, using: &generator) }
-            splits.sort()
-            let output = await drive(input, splits: splits, on: loop)
-            let events = RequestParser.replay(input, step: input.count, limits: ParserLimits()).filter { !$0.hasPrefix("head") }
-            let requests = events.count
-            let methods = events.map { $0.split(separator: " ").dropFirst().first.map(String.init) ?? "" }
-            let responses = try parseResponses(output.bytes, methods: methods)
-            #expect(responses.filter { $0 != 100 }.count <= max(requests, 1), "\(String(decoding: input, as: UTF8.self).debugDescription)")
-            #expect(output.closed, "the connection closed after EOF")
+            let splits = (0..<Int.random(in: 0...4, using: &generator)).map { _ in Int.random(in: 0...input.count, using: &generator) }
+            let request = input
+            let problem = await onLoop(loop) { ConnectionReplay.check(request, splits: splits, on: loop) }
+            #expect(problem == nil, "\(String(decoding: input, as: UTF8.self).debugDescription) split at \(splits.sorted())")
         }
     }
 
-    /// Runs one connection on `loop` over `input` split at `splits`, then EOF.
-    func drive(_ input: [UInt8], splits: [Int], on loop: EventLoop) async -> (bytes: [UInt8], closed: Bool) {
-        await withCheckedContinuation { continuation in
-            loop.execute {
-                let shared = PlaneShared()
-                let health = HealthState(configured: .init(status: 200, body: "ok", contentType: "text/plain", delay: .zero))
-                let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: shared))
-                let context = LoopContext(loop: loop, settings: ConnectionSettings(plane: "data"), handler: routes.handle,
-                                          stats: LoopStats(), shared: shared, observer: nil)
-                let stream = MemoryStream()
-                guard let connection = context.adopt(stream) else { return continuation.resume(returning: ([], false)) }
-                var start = 0
-                for split in splits + [input.count] {
-                    stream.push(Array(input[start..<max(start, split)]))
-                    start = max(start, split)
-                    connection.readAvailable()
-                }
-                stream.pushEndOfStream()
-                connection.readAvailable()
-                continuation.resume(returning: (stream.output, stream.isClosed || stream.wroteFIN))
-            }
-        }
+    @Test func theOracleCatchesExtraResponses() throws {
+        let twoAnswers = Array("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".utf8)
+        #expect(try ConnectionReplay.parseResponses(twoAnswers, methods: ["GET"]).get() == [200, 200])
+        let truncated = Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nab".utf8)
+        #expect(throws: ConnectionReplay.Problem.self) { try ConnectionReplay.parseResponses(truncated, methods: ["GET"]).get() }
+        let headAnswer = Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n".utf8)
+        #expect(try ConnectionReplay.parseResponses(headAnswer, methods: ["HEAD"]).get() == [200])
     }
 
-    /// Splits output into responses (status codes), failing on anything malformed.
-    func parseResponses(_ bytes: [UInt8], methods: [String]) throws -> [Int] {
-        var statuses: [Int] = []
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            guard let headEnd = rest.firstRange(of: Array("\r\n\r\n".utf8)) else {
-                Issue.record("truncated head: \(String(decoding: rest, as: UTF8.self).debugDescription)")
-                return statuses
-            }
-            let head = String(decoding: rest[rest.startIndex..<headEnd.lowerBound], as: UTF8.self)
-            let lines = head.split(separator: "\r\n", omittingEmptySubsequences: false)
-            let status = lines.first.flatMap { line -> Int? in
-                let parts = line.split(separator: " ")
-                return parts.count >= 2 && parts[0] == "HTTP/1.1" ? Int(parts[1]) : nil
-            }
-            guard let status else {
-                Issue.record("bad status line: \(head.debugDescription)")
-                return statuses
-            }
-            statuses.append(status)
-            rest = rest[headEnd.upperBound...]
-            let length = lines.dropFirst().first { $0.lowercased().hasPrefix("content-length:") }
-                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-            if status == 100 { continue }
-            let index = statuses.filter { $0 != 100 }.count - 1
-            let answersHead = index < methods.count && methods[index] == "HEAD"
-            if !answersHead {
-                guard rest.count >= length else {
-                    Issue.record("body shorter than Content-Length \(length)")
-                    return statuses
-                }
-                rest = rest.dropFirst(length)
-            }
-        }
-        return statuses
+    func onLoop<T: Sendable>(_ loop: EventLoop, _ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in loop.execute { continuation.resume(returning: body()) } }
     }
 }

@@ -1,10 +1,10 @@
-import UnderstudyNet
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// An in-memory `ByteStream` for driving a connection without sockets: the test pushes
-/// input (and EOF), the connection's writes collect in `output`.
+/// An in-memory `ByteStream` for driving a connection without sockets (tests, the
+/// connection fuzzer): the driver pushes input (and EOF), the connection's writes collect
+/// in `output`.
 public final class MemoryStream: ByteStream {
     public let fileDescriptor: Int32 = -1
     public let peerAddress = "memory:0"
