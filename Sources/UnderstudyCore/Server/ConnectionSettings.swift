@@ -27,12 +27,4 @@ public struct ConnectionSettings: Sendable {
 
 extension Duration {
     var nanoseconds: UInt64 { UInt64(nanosecondsClamped) }
-
-    /// Go-style text for messages: `20s`, `250ms`.
-    var shortDescription: String {
-        let ns = nanosecondsClamped
-        if ns % 1_000_000_000 == 0 { return "\(ns / 1_000_000_000)s" }
-        if ns % 1_000_000 == 0 { return "\(ns / 1_000_000)ms" }
-        return "\(Double(ns) / 1e9)s"
-    }
 }

@@ -34,9 +34,9 @@ extension HTTPConnection {
             // PRODUCT.md: the keep-alive timer's expiry closes quietly (FIN, no response).
             close(.keepAliveTimeout)
         case .header:
-            reject(.headerTimeout(limit: context.settings.headerTimeout.shortDescription))
+            reject(.headerTimeout(limit: ConfigDuration(context.settings.headerTimeout).description))
         case .body:
-            reject(.bodyTimeout(limit: context.settings.bodyTimeout.shortDescription))
+            reject(.bodyTimeout(limit: ConfigDuration(context.settings.bodyTimeout).description))
         case .write:
             abortNow(.writeTimeout)
         case .linger:
