@@ -17,9 +17,9 @@ public struct JSONLine {
     }
 
     private mutating func key(_ key: StaticString) {
-        buffer.append(isFirst ? UInt8(ascii: "\"") : UInt8(ascii: ","))
-        if !isFirst { buffer.append(UInt8(ascii: "\"")) }
+        if !isFirst { buffer.append(UInt8(ascii: ",")) }
         isFirst = false
+        buffer.append(UInt8(ascii: "\""))
         buffer.append(key)
         buffer.append(UInt8(ascii: "\""))
         buffer.append(UInt8(ascii: ":"))

@@ -32,19 +32,17 @@ public final class OutputWriter: Sendable {
         guard raw.count > 0 else { return }
         if let sink { return sink(Array(raw)) }
         lock.withLock { _ in
-            do {
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fileDescriptor, raw.baseAddress! + offset, raw.count - offset)
-                    if n > 0 { offset += n; continue }
-                    if n < 0 && errno == EINTR { continue }
-                    if n < 0 && errno == EAGAIN {
-                        var poll = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
-                        _ = Glibc.poll(&poll, 1, 100)
-                        continue
-                    }
-                    return   // stdout closed: drop the output rather than crash
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fileDescriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n > 0 { offset += n; continue }
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 && errno == EAGAIN {
+                    var poll = pollfd(fd: fileDescriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = Glibc.poll(&poll, 1, 100)
+                    continue
                 }
+                return   // stdout closed: drop the output rather than crash
             }
         }
     }

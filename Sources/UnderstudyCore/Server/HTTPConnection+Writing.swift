@@ -8,11 +8,11 @@ extension HTTPConnection {
         guard exchange === current, phase != .closed else { return }
         if state == .delayed { move(to: .processing) }
         currentStatus = response.status
-        let sendsBody = !currentIsHead && !HTTPStatus.forbidsBody(response.status)
+        let forbidsBody = HTTPStatus.forbidsBody(response.status)
         let buffer = takeScratch()
         appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
-                   contentLength: HTTPStatus.forbidsBody(response.status) ? nil : response.body.count, into: buffer)
-        if sendsBody { buffer.append(response.body) }
+                   contentLength: forbidsBody ? nil : response.body.count, into: buffer)
+        if !forbidsBody && !currentIsHead { buffer.append(response.body) }
         write(buffer.bytes)
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
     }
