@@ -36,8 +36,11 @@ public enum ResponseSerializer {
         buffer.append("\r\n")
     }
 
-    public static func writeLastChunk(into buffer: ByteBuffer) {
-        buffer.append("0\r\n\r\n")
+    /// The last chunk, then trailer fields if any (RFC 9112 §7.1.2), then the blank line.
+    public static func writeLastChunk(trailers: HTTPHeaders = HTTPHeaders(), into buffer: ByteBuffer) {
+        buffer.append("0\r\n")
+        for field in trailers { appendField(field.name, field.value, to: buffer) }
+        buffer.append("\r\n")
     }
 
 }

@@ -28,6 +28,8 @@ extension UnderstudyConfig {
             "required when admin.listen is not a loopback address", blaming: "admin.listen")
         check.integer(health.status, "health.status", in: 100...599)
         check.duration(health.delay, "health.delay", above: nil)
+        check.duration(faults.maxDelay, "faults.max_delay", above: .zero)
+        check.faultRules(faults)
         check.duration(shutdown.drain, "shutdown.drain", above: nil)
         check.duration(shutdown.grace, "shutdown.grace", above: nil)
         return check.issues
@@ -65,6 +67,22 @@ struct ConfigChecks {
         that(value.duration >= .zero, key, "expected a duration of at least 0s, got \(value)")
         if let minimum, value.duration >= .zero {
             that(value.duration > minimum, key, "expected a duration above \(ConfigDuration(minimum)), got \(value)")
+        }
+    }
+
+    /// Each rule as `FaultRule(parsing:)` reads it, and names unique.
+    mutating func faultRules(_ faults: FaultsConfig) {
+        var names: Set<String> = []
+        for (index, value) in faults.rules.enumerated() {
+            let key = ["faults", "rules", "[\(index)]"]
+            do throws(FaultRuleError) {
+                let rule = try FaultRule(parsing: value, maxDelay: faults.maxDelay.duration)
+                if !names.insert(rule.name).inserted {
+                    issues.append(ConfigIssue(key + ["name"], "another rule is already called \(rule.name)"))
+                }
+            } catch {
+                issues.append(ConfigIssue(key + (error.field.isEmpty ? [] : Self.path(error.field)), error.reason))
+            }
         }
     }
 

@@ -10,13 +10,14 @@ public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
     public var server = ServerConfig()
     public var admin = AdminConfig()
     public var health = HealthConfig()
+    public var faults = FaultsConfig()
     public var log = LogConfig()
     public var shutdown = ShutdownConfig()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, admin, health, log, shutdown
+        case server, admin, health, faults, log, shutdown
     }
 }
 

@@ -7,6 +7,8 @@ public struct CompletedRequest: Sendable {
     public var method: String
     public var path: String
     public var route: String
+    /// The fault rule that fired on the request, if any.
+    public var fault: String?
     public var status: Int
     public var bytesIn: Int
     public var bytesOut: Int
@@ -18,4 +20,17 @@ public struct CompletedRequest: Sendable {
 protocol RequestObserver: AnyObject {
     func requestCompleted(_ request: CompletedRequest)
     func connectionClosed(plane: String, reason: CloseReason)
+    func faultFired(_ firing: FaultFiring)
+}
+
+/// A fault rule firing on one request: logged as `fault_fired`, counted per rule.
+public struct FaultFiring: Sendable {
+    public var rule: String
+    /// `delay`, `respond`, or the connection fault's name; `delay+reset` for both.
+    public var action: String
+    public var delayNanoseconds: UInt64
+    public var requestID: String
+    public var connectionID: UInt64
+    public var method: String
+    public var path: String
 }

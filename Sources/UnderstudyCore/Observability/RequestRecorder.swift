@@ -30,6 +30,7 @@ final class RequestRecorder: RequestObserver {
         line.add("method", request.method)
         line.add("path", request.path)
         line.add("route", request.route)
+        if let fault = request.fault { line.add("fault", fault) }
         line.add("status", request.status)
         line.add("bytes_in", request.bytesIn)
         line.add("bytes_out", request.bytesOut)
@@ -41,6 +42,23 @@ final class RequestRecorder: RequestObserver {
 
     func connectionClosed(plane: String, reason: CloseReason) {
         metrics.recordClose(plane: plane, reason: reason)
+    }
+
+    /// Every firing is logged, access log or not (it is an event, not an access record).
+    func faultFired(_ firing: FaultFiring) {
+        metrics.recordFault(rule: firing.rule)
+        var line = JSONLine(appendingTo: pending)
+        line.add("event", "fault_fired")
+        line.add("time") { timestamps.append(to: $0) }
+        line.add("rule", firing.rule)
+        line.add("action", firing.action)
+        line.add("delay_ms", milliseconds: firing.delayNanoseconds)
+        line.add("request_id", firing.requestID)
+        line.add("connection_id", firing.connectionID)
+        line.add("method", firing.method)
+        line.add("path", firing.path)
+        line.close()
+        if pending.count > 64 * 1024 { flush() }
     }
 
     func flush() {

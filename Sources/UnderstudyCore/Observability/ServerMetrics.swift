@@ -56,6 +56,7 @@ final class RequestMetrics {
     private var last: (key: Key, handles: Handles)?
     private var bytes: [String: (received: CoreMetrics.Counter, sent: CoreMetrics.Counter)] = [:]
     private var closes: [String: [CloseReason: CoreMetrics.Counter]] = [:]
+    private var faults: [String: CoreMetrics.Counter] = [:]
 
     init(factory: PrometheusMetricsFactory) { self.factory = factory }
 
@@ -90,6 +91,15 @@ final class RequestMetrics {
         let counter = CoreMetrics.Counter(label: "understudy_http_connections_closed_total",
                                           dimensions: [("plane", plane), ("reason", reason.rawValue)], factory: factory)
         closes[plane, default: [:]][reason] = counter
+        counter.increment()
+    }
+
+    /// `understudy_fault_fired_total{rule}`: firings per fault rule (client headers count as
+    /// the rules `X-Understudy-Delay` and `X-Understudy-Status`).
+    func recordFault(rule: String) {
+        if let counter = faults[rule] { return counter.increment() }
+        let counter = CoreMetrics.Counter(label: "understudy_fault_fired_total", dimensions: [("rule", rule)], factory: factory)
+        faults[rule] = counter
         counter.increment()
     }
 

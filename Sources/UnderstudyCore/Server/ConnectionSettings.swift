@@ -19,6 +19,8 @@ public struct ConnectionSettings: Sendable {
     /// Open connections allowed across the plane; 0 means unlimited.
     public var maxConnections = 0
     public var logsAccess = true
+    /// `http` or `https`: how clients reached this plane (absolute URLs, echoed `url`).
+    public var scheme = "http"
 
     public init(plane: String) {
         self.plane = plane

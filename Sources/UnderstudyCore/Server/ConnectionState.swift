@@ -35,4 +35,6 @@ public enum CloseReason: String, Sendable {
     case writeTimeout = "write_timeout"
     case draining = "draining"
     case connectionLimit = "connection_limit"
+    /// A fault rule reset, closed, stalled or truncated the connection.
+    case fault = "fault"
 }

@@ -16,6 +16,10 @@ public final class Exchange {
     public let startedAt: UInt64
     /// Route template for metrics labels (bounded set): `/health`, `unmatched`, …
     public var route = "unmatched"
+    /// The fault rule that fired on this request, if one did (access log `fault` field).
+    public var fault: String?
+    /// `http` or `https`, as the client reached this plane.
+    public let scheme: String
     weak var connection: HTTPConnection?
     var pendingTimer: TimerHandle?
     var isAnswered = false
@@ -30,6 +34,7 @@ public final class Exchange {
         self.loop = loop
         self.startedAt = loop.now
         self.connection = connection
+        self.scheme = connection.context.settings.scheme
     }
 
     /// False once the client is gone; later answers are dropped.
@@ -46,8 +51,21 @@ public final class Exchange {
     /// Sends `response` after `delay`, on a timer: the connection counts as `delayed` meanwhile.
     public func respond(after delay: Duration, _ response: HTTPResponse) {
         guard delay != .zero else { return respond(response) }
-        connection?.markDelayed()
-        pendingTimer = loop.schedule(after: delay) { [weak self] in self?.respond(response) }
+        after(delay, countsAsDelayed: true) { $0.respond(response) }
+    }
+
+    /// Runs `body` after `delay` on this loop, unless the client has gone by then (the timer
+    /// is cancelled when the connection closes). One pending timer per exchange: a new call
+    /// replaces the last. `countsAsDelayed` shows the connection as `delayed` meanwhile.
+    public func after(_ delay: Duration, countsAsDelayed: Bool = false, _ body: @escaping (Exchange) -> Void) {
+        guard isConnected else { return }
+        if let pendingTimer { loop.cancel(pendingTimer) }
+        if countsAsDelayed { connection?.markDelayed() }
+        pendingTimer = loop.schedule(after: delay) { [weak self] in
+            guard let self, self.isConnected else { return }
+            self.pendingTimer = nil
+            body(self)
+        }
     }
 
     /// Starts a streamed response: the head now, chunks later with `write`, then `finish`.
@@ -62,9 +80,9 @@ public final class Exchange {
         connection?.streamChunk(bytes, for: self)
     }
 
-    /// Ends a streamed response.
-    public func finish() {
-        connection?.finishStream(for: self)
+    /// Ends a streamed response, with trailer fields if given (chunked responses only).
+    public func finish(trailers: HTTPHeaders = HTTPHeaders()) {
+        connection?.finishStream(trailers: trailers, for: self)
     }
 
     /// Called by the connection when it closes first: the pending answer is dropped.

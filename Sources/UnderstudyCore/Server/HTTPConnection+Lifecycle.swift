@@ -80,10 +80,14 @@ extension HTTPConnection {
         phase = .closed
         if let armed = armedTimer { loop.cancel(armed.handle) }
         armedTimer = nil
+        endShaping()
         if let exchange = current {
             current = nil
             exchange.cancel()
-            report(exchange, status: 499)   // go-httpbin's convention: the client went away
+            // go-httpbin's convention: 499 when the client went away. A fault that closed on
+            // purpose logs what it cut short, or nginx's 444 (closed without a response).
+            let status = reason != .fault ? 499 : currentStatus != 0 ? currentStatus : 444
+            report(exchange, status: status)
         }
         move(to: nil)
         inbound = []

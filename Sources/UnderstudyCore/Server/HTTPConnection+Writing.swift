@@ -45,12 +45,12 @@ extension HTTPConnection {
         write(buffer.bytes)
     }
 
-    func finishStream(for exchange: Exchange) {
+    func finishStream(trailers: HTTPHeaders = HTTPHeaders(), for exchange: Exchange) {
         guard exchange === current, phase != .closed, currentStreaming else { return }
         currentStreaming = false
         if currentChunked && !currentIsHead {
             let buffer = takeScratch()
-            ResponseSerializer.writeLastChunk(into: buffer)
+            ResponseSerializer.writeLastChunk(trailers: trailers, into: buffer)
             write(buffer.bytes)
         }
         currentChunked = false
@@ -97,6 +97,10 @@ extension HTTPConnection {
     /// Writes now what the socket takes; keeps the rest for `flushOutbound`.
     private func write(_ bytes: UnsafeRawBufferPointer) {
         currentBytesOut += bytes.count
+        if shaping != nil {
+            outbound.append(contentsOf: bytes)
+            return pumpShaped()
+        }
         if outboundOffset < outbound.count {
             outbound.append(contentsOf: bytes)
             return
@@ -120,6 +124,7 @@ extension HTTPConnection {
 
     /// Called when the socket may take more of `outbound`.
     func flushOutbound() {
+        if shaping != nil { return pumpShaped() }
         while outboundOffset < outbound.count {
             let result = outbound.withUnsafeBytes { stream.write(UnsafeRawBufferPointer(rebasing: $0[outboundOffset...])) }
             switch result {
@@ -143,6 +148,7 @@ extension HTTPConnection {
     func responseWritten() {
         guard let exchange = current else { return }
         current = nil
+        endShaping()
         report(exchange, status: currentStatus)
         if closeWhenFlushed { return closeGracefully(.rejected) }
         if !currentKeepAlive {
@@ -166,7 +172,7 @@ extension HTTPConnection {
         observer.requestCompleted(CompletedRequest(
             plane: context.settings.plane, requestID: exchange.requestID, connectionID: id,
             requestNumber: exchange.requestNumber, method: exchange.request.method, path: String(exchange.request.path),
-            route: exchange.route, status: status, bytesIn: bytesIn, bytesOut: currentBytesOut,
+            route: exchange.route, fault: exchange.fault, status: status, bytesIn: bytesIn, bytesOut: currentBytesOut,
             durationNanoseconds: EventLoop.monotonicNow() &- exchange.startedAt, remoteAddress: exchange.remoteAddress))
     }
 }

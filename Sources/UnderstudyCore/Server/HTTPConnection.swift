@@ -42,6 +42,11 @@ final class HTTPConnection: EventHandler {
     var deadline: UInt64 = 0
     var deadlineKind = DeadlineKind.firstByte
     var armedTimer: (handle: TimerHandle, at: UInt64)?
+    /// Fault-rule shaping of the current response (hold, trickle, truncate); nil for most.
+    var shaping: OutputShaping?
+    var shapingTimer: TimerHandle?
+    /// A `stall` fault holds the request unanswered; the client's FIN then means it gave up.
+    var isStalled = false
 
     /// Unconsumed bytes kept while a request is in progress; beyond this, reading pauses.
     static let inboundLimit = 1 << 20
@@ -197,8 +202,12 @@ final class HTTPConnection: EventHandler {
             }
         case .lingering:
             close(.clientClose)
-        case .processing, .closed:
-            break   // a half-closed client still gets its response; then we close
+        case .processing:
+            // A half-closed client still gets its response; then we close. A stalled
+            // request gets none: the FIN means the client gave up.
+            if isStalled { close(.clientClose) }
+        case .closed:
+            break
         }
     }
 
