@@ -56,7 +56,18 @@ public final class RawClient {
         }
     }
 
-    deinit { Glibc.close(fd) }
+    private var isClosed = false
+
+    deinit { if !isClosed { Glibc.close(fd) } }
+
+    /// Closes with a reset (`SO_LINGER` 0), as a client that gives up abruptly.
+    public func reset() {
+        guard !isClosed else { return }
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        Glibc.close(fd)
+        isClosed = true
+    }
 
     public func setTimeout(_ timeout: Duration) {
         let (seconds, attoseconds) = timeout.components
@@ -73,6 +84,13 @@ public final class RawClient {
             guard n > 0 else { throw ClientError(description: "send failed: errno \(errno)") }
             offset += n
         }
+    }
+
+    /// Bytes the kernel holds for this socket right now, without waiting (`FIONREAD`).
+    public var pendingByteCount: Int {
+        var count: Int32 = 0
+        _ = ioctl(fd, UInt(FIONREAD), &count)
+        return Int(count) + buffered.count
     }
 
     public func shutdownWrite() { shutdown(fd, Int32(SHUT_WR)) }

@@ -26,9 +26,16 @@ struct AdminRoutes {
         case (_, "/api/health"):
             exchange.route = "/api/health"
             exchange.respond(HealthAPI(state: server.health).handle(request))
+        case (_, "/api/faults"):
+            exchange.route = "/api/faults"
+            exchange.respond(FaultsAPI(rules: server.faults).handle(request, name: nil))
+        case (_, _) where path.hasPrefix("/api/faults/") && path.count > "/api/faults/".count:
+            exchange.route = "/api/faults/{name}"
+            let name = URLEncoding.decode(path.dropFirst("/api/faults/".count))
+            exchange.respond(FaultsAPI(rules: server.faults).handle(request, name: name))
         case ("GET", "/"), ("HEAD", "/"):
             exchange.route = "/"
-            exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/metrics"]]))
+            exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/api/faults", "/metrics"]]))
         case (_, "/api/state"), (_, "/metrics"), (_, "/"):
             exchange.route = path == "/" ? "/" : String(path)
             exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",

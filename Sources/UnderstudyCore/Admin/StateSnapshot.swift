@@ -54,10 +54,28 @@ struct StateSnapshot: Encodable {
     var adminConnections: Connections
     var traffic: Traffic
     var health: HealthAnswerJSON
+    var faults: [FaultStatus]
     var libraries: [String: String]
 
+    /// A rule in force and how often it fired.
+    struct FaultStatus: Encodable {
+        var name: String
+        var enabled: Bool
+        var active: Bool
+        var fired: Int
+        var limit: Int?
+
+        init(_ active: ActiveFaultRule) {
+            name = active.rule.name
+            enabled = active.rule.enabled
+            self.active = active.isActiveNow
+            fired = active.fired
+            limit = active.rule.limit
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case lifecycle, draining, loops, listeners, connections, traffic, health, libraries
+        case lifecycle, draining, loops, listeners, connections, traffic, health, faults, libraries
         case uptimeSeconds = "uptime_seconds"
         case adminConnections = "admin_connections"
     }
@@ -79,6 +97,7 @@ extension UnderstudyServer {
             traffic: .init(requestsServed: dataPlane.requestsServed, bytesIn: dataPlane.bytesReceived,
                            bytesOut: dataPlane.bytesSent),
             health: health,
+            faults: faults.rules.map(StateSnapshot.FaultStatus.init),
             libraries: ["openssl": String(cString: cssl_version()), "zlib": String(cString: czlib_version())])
     }
 }

@@ -38,6 +38,10 @@ extension UnderstudyConfig {
     /// Canonical forms after decoding: an empty token means no token.
     mutating func normalize() {
         if admin.token?.isEmpty == true { admin.token = nil }
+        // Rules in their canonical form and field order (`understudy check` prints them).
+        faults.rules = faults.rules.map { value in
+            (try? FaultRule(parsing: value, maxDelay: faults.maxDelay.duration))?.jsonValue ?? value
+        }
     }
 }
 

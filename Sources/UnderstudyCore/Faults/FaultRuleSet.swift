@@ -18,9 +18,7 @@ public final class FaultRuleSet: Sendable {
     }
 
     /// - Parameter epoch: Monotonic ns the config's rules count their schedules from (server start).
-    public init(config: FaultsConfig, epoch: UInt64 = EventLoop.monotonicNow()) throws(FaultRuleError) {
-        maxDelay = config.maxDelay.duration
-        clientHeaders = config.clientHeaders
+    public convenience init(config: FaultsConfig, epoch: UInt64 = EventLoop.monotonicNow()) throws(FaultRuleError) {
         var rules: [ActiveFaultRule] = []
         for (index, value) in config.rules.enumerated() {
             let rule = try nested("[\(index)]") { () throws(FaultRuleError) in
@@ -28,6 +26,12 @@ public final class FaultRuleSet: Sendable {
             }
             rules.append(ActiveFaultRule(rule, epoch: epoch))
         }
+        self.init(maxDelay: config.maxDelay.duration, clientHeaders: config.clientHeaders, rules: rules)
+    }
+
+    init(maxDelay: Duration, clientHeaders: Bool, rules: [ActiveFaultRule] = []) {
+        self.maxDelay = maxDelay
+        self.clientHeaders = clientHeaders
         current = Locked(FaultIndex(rules))
     }
 

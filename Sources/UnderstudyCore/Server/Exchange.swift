@@ -23,6 +23,8 @@ public final class Exchange {
     weak var connection: HTTPConnection?
     var pendingTimer: TimerHandle?
     var isAnswered = false
+    /// Set by a fault rule that lets the handler run but replaces its answer.
+    var interception: ((Exchange) -> Void)?
 
     init(request: HTTPRequest, requestID: String, connectionID: UInt64, requestNumber: Int,
          remoteAddress: String, loop: EventLoop, connection: HTTPConnection) {
@@ -45,7 +47,13 @@ public final class Exchange {
         guard !isAnswered else { return }
         isAnswered = true
         pendingTimer = nil
+        if let interception { return intercepted(interception) }
         connection?.send(response, for: self)
+    }
+
+    private func intercepted(_ replacement: (Exchange) -> Void) {
+        interception = nil
+        replacement(self)
     }
 
     /// Sends `response` after `delay`, on a timer: the connection counts as `delayed` meanwhile.
@@ -72,6 +80,7 @@ public final class Exchange {
     public func startStream(status: Int, headers: HTTPHeaders) {
         guard !isAnswered else { return }
         isAnswered = true
+        if let interception { return intercepted(interception) }
         connection?.startStream(status: status, headers: headers, for: self)
     }
 

@@ -39,7 +39,7 @@ extension HTTPConnection {
         while outboundOffset < outbound.count {
             var count = outbound.count - outboundOffset
             if let remaining = shaping.truncateRemaining {
-                if remaining == 0 { return close(.fault) }
+                if remaining == 0 { return closeTruncated() }
                 count = min(count, remaining)
             }
             if let trickle = shaping.trickle {
@@ -72,8 +72,14 @@ extension HTTPConnection {
         outboundOffset = 0
         if deadlineKind == .write { clearDeadline() }
         guard current?.isAnswered == true else { return }
-        if shaping.truncateRemaining == 0 && currentStreaming { return close(.fault) }
+        if shaping.truncateRemaining == 0 && currentStreaming { return closeTruncated() }
         if !currentStreaming { responseWritten() } else { move(to: .processing) }
+    }
+
+    /// Ends a truncated response: the log counts the bytes that were sent, not those cut.
+    private func closeTruncated() {
+        currentBytesOut -= outbound.count - outboundOffset
+        close(.fault)
     }
 
     private func wakePump(at time: UInt64) {

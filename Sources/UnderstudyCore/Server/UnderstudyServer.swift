@@ -10,6 +10,7 @@ public final class UnderstudyServer: Sendable {
     public let dataPlane: HTTPPlane
     public let adminPlane: HTTPPlane
     public let health: HealthState
+    public let faults: FaultRuleSet
     public let metrics = ServerMetrics()
     let dataLoops: [EventLoop]
     let adminLoop: EventLoop
@@ -32,6 +33,13 @@ public final class UnderstudyServer: Sendable {
         health = HealthState(configured: .init(status: config.health.status, body: config.health.body,
                                                contentType: config.health.contentType,
                                                delay: config.health.delay.duration))
+        do {
+            faults = try FaultRuleSet(config: config.faults)
+        } catch {
+            // The config loader validates rules first; only a model built in code gets here.
+            logger.error("faults.rules\(error.field.hasPrefix("[") ? "" : ".")\(error.field): \(error.reason); no rules loaded")
+            faults = FaultRuleSet(maxDelay: config.faults.maxDelay.duration, clientHeaders: config.faults.clientHeaders)
+        }
         let openFileLimit = SystemLimits.raiseOpenFileLimit()
         dataPlane = try HTTPPlane(settings: .dataPlane(config, openFileLimit: openFileLimit),
                                   addresses: config.server.listen, backlog: config.server.backlog, loops: loops)
@@ -53,7 +61,12 @@ public final class UnderstudyServer: Sendable {
         let metrics = self.metrics
         let output = self.output
         let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared))
-        dataPlane.start(makeHandler: { _ in routes.handle },
+        let faults = self.faults
+        dataPlane.start(makeHandler: { _ in
+                            let gate = FaultGate(rules: faults)
+                            let route: RequestHandler = routes.handle
+                            return { exchange in gate.apply(to: exchange, then: route) }
+                        },
                         makeObserver: { loop in
                             RequestRecorder(loop: loop, output: output, logsAccess: self.config.log.access,
                                             metrics: metrics.makeRecorder())

@@ -49,3 +49,48 @@ import TestSupport
         #expect(result.stderr.contains("admin.token"))
     }
 }
+
+/// Fault rules in a config file are checked at start-up like every other key.
+@Suite struct FaultConfigCommandTests {
+    @Test func aBadRuleNamesFileKeyAndReason() async throws {
+        let path = NSTemporaryDirectory() + "understudy-bad-rule-\(getpid()).yaml"
+        try """
+            faults:
+              max_delay: 1m
+              rules:
+              - name: ok
+                delay: 1s
+              - name: slow
+                delay: 2m
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await BinaryProcess.run(["check", path])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(path): faults.rules[1].delay: 2m is above faults.max_delay (1m)"), "\(result.stderr)")
+    }
+
+    @Test func checkPrintsRulesInTheirCanonicalForm() async throws {
+        let path = NSTemporaryDirectory() + "understudy-rules-\(getpid()).yaml"
+        try """
+            faults:
+              rules:
+              - delay: {uniform: [1s, 3s]}
+                match: {path: "/api/*"}
+                name: jitter
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await BinaryProcess.run(["check", path])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("""
+              rules:
+              - name: jitter
+                match:
+                  path: /api/*
+                delay:
+                  uniform:
+                  - 1s
+                  - 3s
+                enabled: true
+            """), "\(result.stdout)")
+    }
+}

@@ -17,6 +17,7 @@ import Testing
             "server.limits.body_bytes", "server.limits.connections",
             "admin.listen", "admin.token",
             "health.status", "health.body", "health.content_type", "health.delay",
+            "faults.max_delay", "faults.client_headers", "faults.rules",
             "log.access", "log.level", "shutdown.drain", "shutdown.grace",
         ])
     }

@@ -1,0 +1,167 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// One loop's fault checkpoint in front of the data plane's handlers: the client's own
+/// `X-Understudy-Delay` / `X-Understudy-Status` headers first, then the rules in order;
+/// the first enabled, active rule that matches, wins its probability roll and has fires
+/// left, fires. Owned by its loop (its random generator and cached index are not shared).
+final class FaultGate {
+    private let rules: FaultRuleSet
+    private var index: FaultIndex
+    private var generation: UInt64
+    private var random = SplitMix64()
+
+    init(rules: FaultRuleSet) {
+        self.rules = rules
+        (index, generation) = rules.snapshot()
+    }
+
+    /// Applies the faults that match, then (unless a fault answers instead) runs `handler`.
+    /// The SQS API calls this once it has decoded the action and queue.
+    func apply(to exchange: Exchange, sqsAction: String? = nil, queue: String? = nil,
+               then handler: @escaping RequestHandler) {
+        if rules.clientHeaders, let requested = ClientFaultHeaders(exchange.request.headers) {
+            return applyClientHeaders(requested, to: exchange, then: handler)
+        }
+        if rules.generation != generation { (index, generation) = rules.snapshot() }
+        if index.isEmpty { return handler(exchange) }
+        let path = exchange.request.path
+        let fired: ActiveFaultRule?
+        if path.utf8.contains(UInt8(ascii: "%")) {
+            var decoded = URLEncoding.decode(path)
+            fired = decoded.withUTF8 { firstFiring(UnsafeRawBufferPointer($0), exchange, sqsAction, queue) }
+        } else {
+            fired = path.utf8.withContiguousStorageIfAvailable {
+                firstFiring(UnsafeRawBufferPointer($0), exchange, sqsAction, queue)
+            } ?? {
+                var copy = String(path)
+                return copy.withUTF8 { firstFiring(UnsafeRawBufferPointer($0), exchange, sqsAction, queue) }
+            }()
+        }
+        guard let fired else { return handler(exchange) }
+        fire(fired.rule, on: exchange, then: handler)
+    }
+
+    private func firstFiring(_ path: UnsafeRawBufferPointer, _ exchange: Exchange, _ sqsAction: String?,
+                             _ queue: String?) -> ActiveFaultRule? {
+        let candidates = index.candidates(forPath: path)
+        if candidates.isEmpty { return nil }
+        let now = exchange.loop.now
+        var facts: RequestFacts?
+        for position in candidates {
+            let active = index.rules[position]
+            let match = active.rule.match
+            if let glob = match.path, !glob.matches(path) { continue }
+            guard active.isActive(now: now) else { continue }
+            let requestFacts = facts ?? RequestFacts(exchange.request, sqsAction: sqsAction, queue: queue)
+            facts = requestFacts
+            guard match.matchesBeyondPath(requestFacts) else { continue }
+            if active.rule.probability < 1 && Double.random(in: 0..<1, using: &random) >= active.rule.probability { continue }
+            guard active.claimFiring() else { continue }
+            return active
+        }
+        return nil
+    }
+
+    /// Delay first (before the handler, or holding its answer), then the action.
+    private func fire(_ rule: FaultRule, on exchange: Exchange, then handler: @escaping RequestHandler) {
+        let delay = rule.delay?.sample(maximum: rules.maxDelay, using: &random) ?? .zero
+        exchange.reportFault(rule: rule.name, action: Self.describe(rule), delay: delay)
+        let maxDelay = rules.maxDelay
+        let act: (Exchange) -> Void
+        switch rule.action {
+        case nil:
+            act = handler
+        case .respond(let canned):
+            act = { $0.respond(canned.response) }
+        case .connection(let fault):
+            switch fault {
+            case .reset, .close, .stall:
+                act = { $0.breakConnection(fault, maxDelay: maxDelay) }
+            case .trickle, .truncate, .slowHead:
+                act = { exchange in
+                    exchange.shapeOutput(fault)
+                    handler(exchange)
+                }
+            }
+        }
+        guard rule.when == .afterEffect, delay > .zero else {
+            return delay > .zero ? exchange.after(delay, countsAsDelayed: true, act) : act(exchange)
+        }
+        // after_effect: the handler runs now and its effect is real; the answer waits.
+        let releaseAt = exchange.startedAt &+ UInt64(delay.nanosecondsClamped)
+        switch rule.action {
+        case nil:
+            exchange.holdOutput(until: releaseAt)
+            handler(exchange)
+        case .connection(let fault) where fault.shapesOutput:
+            exchange.holdOutput(until: releaseAt)
+            exchange.shapeOutput(fault)
+            handler(exchange)
+        case .respond, .connection:
+            exchange.interceptAnswer { exchange in
+                let now = exchange.loop.now
+                let remaining = Duration.nanoseconds(Int64(clamping: releaseAt > now ? releaseAt - now : 0))
+                let replace: (Exchange) -> Void = { exchange in
+                    if case .respond(let canned) = rule.action { exchange.deliver(canned.response) } else { act(exchange) }
+                }
+                remaining > .zero ? exchange.after(remaining, countsAsDelayed: true, replace) : replace(exchange)
+            }
+            handler(exchange)
+        }
+    }
+
+    /// `X-Understudy-Delay` then `X-Understudy-Status`; a bad value is the client's error (400).
+    private func applyClientHeaders(_ requested: ClientFaultHeaders, to exchange: Exchange,
+                                    then handler: @escaping RequestHandler) {
+        var delay = Duration.zero
+        if let text = requested.delay {
+            guard let parsed = ClientFaultHeaders.parseDelay(text) else {
+                return exchange.respond(HTTPBinError.response(400, detail: "invalid X-Understudy-Delay \"\(text)\": expected seconds or a duration like 1.5s"))
+            }
+            guard parsed <= rules.maxDelay else {
+                return exchange.respond(HTTPBinError.response(400, detail: "X-Understudy-Delay \(ConfigDuration(parsed)) is above faults.max_delay (\(ConfigDuration(rules.maxDelay)))"))
+            }
+            delay = parsed
+        }
+        var act = handler
+        var rule = ClientFaultHeaders.delayName
+        if let text = requested.status {
+            guard let status = Int(text.trimmingCharacters(in: .whitespaces)), (200...599).contains(status) else {
+                return exchange.respond(HTTPBinError.response(400, detail: "invalid X-Understudy-Status \"\(text)\": expected an integer 200-599"))
+            }
+            act = { $0.respond(ClientFaultHeaders.statusResponse(status)) }
+            rule = ClientFaultHeaders.statusName
+        }
+        exchange.reportFault(rule: rule, action: requested.status == nil ? "delay" : delay > .zero ? "delay+respond" : "respond",
+                             delay: delay)
+        delay > .zero ? exchange.after(delay, countsAsDelayed: true, act) : act(exchange)
+    }
+
+    /// `delay`, `respond`, `reset`, `delay+reset`, …: the `action` of a `fault_fired` line.
+    static func describe(_ rule: FaultRule) -> String {
+        let action: String? = switch rule.action {
+        case .respond: "respond"
+        case .connection(let fault): fault.name
+        case nil: nil
+        }
+        guard rule.delay != nil else { return action ?? "none" }
+        return action.map { "delay+" + $0 } ?? "delay"
+    }
+}
+
+extension ConnectionFault {
+    /// Trickle, truncate and slow head let the handler answer and act on the bytes.
+    var shapesOutput: Bool {
+        switch self {
+        case .trickle, .truncate, .slowHead: true
+        case .reset, .close, .stall: false
+        }
+    }
+}
+
+extension CannedResponse {
+    var response: HTTPResponse {
+        HTTPResponse(status: status, headers: HTTPHeaders(headers), body: Array(body.utf8))
+    }
+}
