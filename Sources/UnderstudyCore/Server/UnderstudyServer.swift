@@ -52,7 +52,8 @@ public final class UnderstudyServer: Sendable {
         let onError: @Sendable (SocketError) -> Void = { [logger] error in logger.error("\(error)") }
         let metrics = self.metrics
         let output = self.output
-        let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared))
+        let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared),
+                                     httpbin: HTTPBinSettings(config: config))
         dataPlane.start(makeHandler: { _ in routes.handle },
                         makeObserver: { loop in
                             RequestRecorder(loop: loop, output: output, logsAccess: self.config.log.access,
