@@ -23,7 +23,6 @@ struct DataPlaneRoutes {
         }
     }
 
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
     private func routeHTTPBin(_ exchange: Exchange, path: Substring) {
         if exchange.request.method == "OPTIONS" {
             exchange.route = "OPTIONS"
