@@ -60,7 +60,8 @@ public final class UnderstudyServer: Sendable {
         let onError: @Sendable (SocketError) -> Void = { [logger] error in logger.error("\(error)") }
         let metrics = self.metrics
         let output = self.output
-        let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared))
+        let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared),
+                                     httpbin: HTTPBinSettings(config: config))
         let faults = self.faults
         dataPlane.start(makeHandler: { _ in
                             let gate = FaultGate(rules: faults)
