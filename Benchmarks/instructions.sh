@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # instructions.sh — user-space instructions per keep-alive GET /health, counted by callgrind.
 #
-#   Benchmarks/instructions.sh [--binary PATH] [--seconds N] [--connections N]
+#   Benchmarks/instructions.sh [--binary PATH] [--seconds N] [--connections N] [--with-config FILE]
 #
 # Unlike req/s or CPU time on a shared machine, an instruction count repeats run to run, so
 # it shows whether a change to the hot path helped. Two runs under valgrind --tool=callgrind:
 # one with no requests (start-up and shutdown) and one with wrk on N connections for N
 # seconds; prints (loaded - idle) / requests, and the top functions of the loaded run.
 # Kernel work (the syscalls themselves) is not counted: compare with Benchmarks/http.sh.
+# --with-config FILE measures twice, without and with that config (e.g. fault-rules-100.yaml:
+# 100 fault rules that do not match /health), and prints what the config adds per request.
 # Needs valgrind and wrk (apt-get install -y valgrind wrk). Binds 127.0.0.1 only; stops what
 # it starts.
 set -euo pipefail
@@ -15,12 +17,14 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 binary=.build/release/understudy
 seconds=5
 connections=8
+with_config=""
 while (($#)); do
   case $1 in
     --binary) binary=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
-    *) echo "usage: $0 [--binary PATH] [--seconds N] [--connections N]" >&2; exit 2 ;;
+    --with-config) with_config=$2; shift 2 ;;
+    *) echo "usage: $0 [--binary PATH] [--seconds N] [--connections N] [--with-config FILE]" >&2; exit 2 ;;
   esac
 done
 for tool in valgrind callgrind_annotate wrk python3; do
@@ -39,15 +43,19 @@ trap cleanup EXIT
 # (function names still come from the symbol table).
 cp "$binary" "$work/understudy" && strip -g "$work/understudy"
 
-# run LABEL LOAD(yes|no): starts the server under callgrind, optionally loads it, stops it;
-# sets total (instructions) and requests (served).
+[[ -z $with_config || -r $with_config ]] || { echo "instructions: cannot read $with_config" >&2; exit 2; }
+
+# run LABEL LOAD(yes|no) [CONFIG]: starts the server under callgrind, optionally loads it,
+# stops it; sets total (instructions) and requests (served).
 run() {
-  local label=$1 load=$2 port
+  local label=$1 load=$2 config=${3:-} port
+  local config_args=()
+  [[ -n $config ]] && config_args=(--config "$config")
   requests=0
   port=$(python3 Benchmarks/free-port.py)
   UNDERSTUDY_SHUTDOWN__DRAIN=0s UNDERSTUDY_LOG__ACCESS=true \
     valgrind --tool=callgrind --callgrind-out-file="$work/$label.out" \
-    "$work/understudy" serve --listen "127.0.0.1:$port" --admin-listen 127.0.0.1:0 >"$work/$label.stdout" 2>"$work/$label.stderr" &
+    "$work/understudy" serve "${config_args[@]}" --listen "127.0.0.1:$port" --admin-listen 127.0.0.1:0 >"$work/$label.stdout" 2>"$work/$label.stderr" &
   pid=$!
   for _ in $(seq 1 120); do
     grep -q '"plane":"admin"' "$work/$label.stdout" 2>/dev/null && break
@@ -63,10 +71,24 @@ run() {
   total=$(callgrind_annotate "$work/$label.out"* 2>/dev/null | awk '/PROGRAM TOTALS/ && !seen { gsub(",", "", $1); print $1; seen = 1 }')
 }
 
-run idle no
-idle=$total
-run loaded yes
-loaded=$total
-echo "instructions: idle run $idle Ir; loaded run $loaded Ir over $requests requests ($connections connections, ${seconds}s)"
-echo "instructions per request: $(( (loaded - idle) / requests ))"
+# measure [CONFIG]: instructions per request (loaded minus idle run); sets per_request.
+measure() {
+  local config=${1:-} suffix=${1:+-config}
+  run "idle$suffix" no "$config"
+  local idle=$total
+  run "loaded$suffix" yes "$config"
+  local loaded=$total
+  per_request=$(( (loaded - idle) / requests ))
+  echo "instructions${config:+ with $config}: idle run $idle Ir; loaded run $loaded Ir over $requests requests ($connections connections, ${seconds}s)"
+  echo "instructions per request${config:+ with $config}: $per_request"
+}
+
+measure
+baseline=$per_request
 callgrind_annotate "$work/loaded.out"* 2>/dev/null | sed -n "/file:function/,\$p" | sed -n "2,16p" | cut -c1-140 || true
+if [[ -n $with_config ]]; then
+  measure "$with_config"
+  python3 -c "import sys; b, c = int(sys.argv[1]), int(sys.argv[2]); print(f'{sys.argv[3]} adds {c - b} instructions per request: {100 * (c - b) / b:+.2f}% of {b}')" \
+    "$baseline" "$per_request" "$with_config"
+  callgrind_annotate "$work/loaded-config.out"* 2>/dev/null | sed -n "/file:function/,\$p" | sed -n "2,16p" | cut -c1-140 || true
+fi

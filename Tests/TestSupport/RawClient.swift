@@ -17,6 +17,8 @@ public final class RawClient {
         public var status: Int
         public var headers: [(String, String)]
         public var body: [UInt8]
+        /// Trailer fields after a chunked body.
+        public var trailers: [(String, String)] = []
         public var bodyText: String { String(decoding: body, as: UTF8.self) }
         public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
@@ -133,7 +135,7 @@ public final class RawClient {
             guard let colon = line.firstIndex(of: ":") else { return nil }
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
         }
-        var response = Response(status: status, headers: headers, body: [])
+        var response = Response(status: status, headers: headers, body: [], trailers: [])
         if forHead || status == 204 || status == 304 || (100..<200).contains(status) { return response }
         if let length = response.header("Content-Length").flatMap(Int.init) {
             _ = try waitFor { self.buffered.count >= length ? length : nil }
@@ -145,8 +147,22 @@ public final class RawClient {
                 let size = Int(String(decoding: buffered[..<lineEnd], as: UTF8.self), radix: 16) ?? 0
                 _ = try waitFor { self.buffered.count >= lineEnd + 2 + size + 2 ? 0 : nil }
                 response.body.append(contentsOf: buffered[(lineEnd + 2)..<(lineEnd + 2 + size)])
+                if size == 0 {
+                    // The last chunk: trailer fields, if any, until the blank line (RFC 9112 §7.1.2).
+                    buffered.removeFirst(lineEnd + 2)
+                    while true {
+                        let fieldEnd = try waitFor { self.indexOf([13, 10]) }
+                        let field = String(decoding: buffered[..<fieldEnd], as: UTF8.self)
+                        buffered.removeFirst(fieldEnd + 2)
+                        if field.isEmpty { break }
+                        if let colon = field.firstIndex(of: ":") {
+                            response.trailers.append((String(field[..<colon]),
+                                                      field[field.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+                        }
+                    }
+                    break
+                }
                 buffered.removeFirst(lineEnd + 2 + size + 2)
-                if size == 0 { break }
             }
         } else {
             response.body = readAll().bytes

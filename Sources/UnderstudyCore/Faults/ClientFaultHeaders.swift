@@ -32,6 +32,6 @@ struct ClientFaultHeaders {
 
     /// What `/status/{code}` would answer.
     static func statusResponse(_ status: Int) -> HTTPResponse {
-        HTTPResponse(status: status)
+        HTTPBinStatus.statusResponse(status)
     }
 }

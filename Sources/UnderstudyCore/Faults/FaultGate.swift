@@ -47,15 +47,12 @@ final class FaultGate {
         let candidates = index.candidates(forPath: path)
         if candidates.isEmpty { return nil }
         let now = exchange.loop.now
-        var facts: RequestFacts?
+        var facts = RequestFacts(exchange.request, sqsAction: sqsAction, queue: queue)
         for position in candidates {
             let active = index.rules[position]
             let match = active.rule.match
             if let glob = match.path, !glob.matches(path) { continue }
-            guard active.isActive(now: now) else { continue }
-            let requestFacts = facts ?? RequestFacts(exchange.request, sqsAction: sqsAction, queue: queue)
-            facts = requestFacts
-            guard match.matchesBeyondPath(requestFacts) else { continue }
+            guard match.matchesBeyondPath(&facts), active.isActive(now: now) else { continue }
             if active.rule.probability < 1 && Double.random(in: 0..<1, using: &random) >= active.rule.probability { continue }
             guard active.claimFiring() else { continue }
             return active

@@ -1,3 +1,5 @@
+import UnderstudyHTTP
+
 /// Which requests a rule applies to; every matcher given must match (an empty match takes
 /// every request). `sqs_action` and `queue` match only requests the SQS API decoded.
 public struct FaultMatch: Equatable, Sendable {
@@ -20,10 +22,16 @@ public struct FaultMatch: Equatable, Sendable {
     }
 
     /// True when the request (and, for SQS, its decoded action) satisfies every matcher but
-    /// the path, which the index and `FaultGate` test first.
-    func matchesBeyondPath(_ facts: RequestFacts) -> Bool {
-        if !methods.isEmpty && !methods.contains(facts.method) { return false }
-        for (name, glob) in headers where !facts.headers.values(name).contains(where: glob.matches) { return false }
+    /// the path, which `FaultGate` tests first. Allocates nothing unless a `query` matcher
+    /// needs the parsed query (kept in `facts` for the next rule).
+    func matchesBeyondPath(_ facts: inout RequestFacts) -> Bool {
+        if !methods.isEmpty && !methods.contains(facts.request.method) { return false }
+        for (name, glob) in headers {
+            let found = facts.request.headers.fields.contains { field in
+                field.name.utf8.count == name.utf8.count && field.name.equalsIgnoringASCIICase(name) && glob.matches(field.value)
+            }
+            if !found { return false }
+        }
         if !query.isEmpty {
             let parameters = facts.queryParameters
             for (name, glob) in query where !parameters.contains(where: { $0.name == name && glob.matches($0.value) }) {

@@ -13,6 +13,8 @@ public struct Glob: Equatable, Sendable, CustomStringConvertible {
     let tokens: [Token]
     /// Bytes every match starts with (the leading literal): a cheap first test.
     let prefix: [UInt8]
+    /// Bytes every match ends with (the trailing literal, when the pattern has a wildcard).
+    let suffix: [UInt8]
     let isPath: Bool
 
     public init(_ pattern: String, isPath: Bool) {
@@ -37,10 +39,8 @@ public struct Glob: Equatable, Sendable, CustomStringConvertible {
         if !literal.isEmpty { tokens.append(.literal(literal)) }
         self.tokens = tokens
         if case .literal(let first)? = tokens.first { prefix = first } else { prefix = [] }
+        if tokens.count > 1, case .literal(let last)? = tokens.last { suffix = last } else { suffix = [] }
     }
-
-    /// True when the pattern has no wildcard.
-    var isLiteral: Bool { tokens.count <= 1 && prefix.count == description.utf8.count }
 
     public func matches(_ text: String) -> Bool {
         var text = text
@@ -48,13 +48,26 @@ public struct Glob: Equatable, Sendable, CustomStringConvertible {
     }
 
     public func matches(_ text: UnsafeRawBufferPointer) -> Bool {
-        guard text.count >= prefix.count, prefix.withUnsafeBytes({ $0.elementsEqual(text.prefix(prefix.count)) })
+        // Cheap rejections first: most patterns start or end with text (`/api/*`, `**.php`).
+        guard text.count >= prefix.count + suffix.count,
+              prefix.withUnsafeBytes({ $0.elementsEqual(text.prefix(prefix.count)) }),
+              suffix.withUnsafeBytes({ $0.elementsEqual(text.suffix(suffix.count)) })
         else { return false }
-        // Positions in `text` reachable after each token; a position set as a bit per byte.
-        var reachable = [Bool](repeating: false, count: text.count + 1)
+        if tokens.count == 1, prefix.count > 0 { return text.count == prefix.count }
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: 2 * (text.count + 1)) { scratch in
+            walk(text, UnsafeMutableBufferPointer(rebasing: scratch[..<(text.count + 1)]),
+                 UnsafeMutableBufferPointer(rebasing: scratch[(text.count + 1)...]))
+        }
+    }
+
+    /// Positions in `text` reachable after each token, one flag per position, in two rows.
+    private func walk(_ text: UnsafeRawBufferPointer, _ first: UnsafeMutableBufferPointer<Bool>,
+                      _ second: UnsafeMutableBufferPointer<Bool>) -> Bool {
+        var reachable = first, next = second
+        reachable.update(repeating: false)
         reachable[0] = true
         for token in tokens {
-            var next = [Bool](repeating: false, count: text.count + 1)
+            next.update(repeating: false)
             var any = false
             switch token {
             case .literal(let bytes):
@@ -73,7 +86,7 @@ public struct Glob: Equatable, Sendable, CustomStringConvertible {
                 }
             }
             guard any else { return false }
-            reachable = next
+            swap(&reachable, &next)
         }
         return reachable[text.count]
     }

@@ -77,6 +77,7 @@ public final class Exchange {
     }
 
     /// Starts a streamed response: the head now, chunks later with `write`, then `finish`.
+    /// Chunked, unless `headers` carry a `Content-Length` (then exactly that many bytes follow).
     public func startStream(status: Int, headers: HTTPHeaders) {
         guard !isAnswered else { return }
         isAnswered = true

@@ -24,15 +24,20 @@ extension HTTPConnection {
         currentStreaming = true
         stream.enableNoDelay()   // chunks go out one by one, not one per round trip
         var headers = headers
-        headers.remove("Content-Length")
-        if exchange.request.version == .http1_1 {
-            headers.set("Transfer-Encoding", "chunked")
-            currentChunked = true
-        } else {
-            currentKeepAlive = false   // HTTP/1.0: the body ends when the connection does
+        // A route that knows the length up front (`/drip`) streams a Content-Length body.
+        let length = headers["Content-Length"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        if length == nil {
+            headers.remove("Content-Length")
+            if exchange.request.version == .http1_1 {
+                headers.set("Transfer-Encoding", "chunked")
+                currentChunked = true
+            } else {
+                currentKeepAlive = false   // HTTP/1.0: the body ends when the connection does
+            }
         }
         let buffer = takeScratch()
-        appendHead(status: status, headers: headers, requestID: exchange.requestID, contentLength: nil, into: buffer)
+        appendHead(status: status, headers: headers, requestID: exchange.requestID,
+                   contentLength: HTTPStatus.forbidsBody(status) ? nil : length, into: buffer)
         write(buffer.bytes)
         if currentIsHead { finishStream(for: exchange) }
     }

@@ -47,6 +47,8 @@ import TestSupport
             let elapsed = ContinuousClock.now - started
             #expect(response.status == 201)
             #expect(response.bodyText == "*****")
+            #expect(response.header("Content-Length") == "5")   // paced, yet with a length, as go-httpbin
+            #expect(response.header("Transfer-Encoding") == nil)
             #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3))
             #expect(response.header("Server-Timing")?.contains(#"pause_per_write;dur=100.00;desc="computed pause between writes""#) == true)
             #expect(response.header("Server-Timing")?.hasPrefix(#"total_duration;dur=500.00;desc="total request duration""#) == true)

@@ -60,6 +60,18 @@ import TestSupport
         }
     }
 
+    /// The trailer section ends the response: the next request on the connection reads cleanly.
+    @Test func trailersKeepTheConnectionUsable() async throws {
+        try await withTestServer { (server: TestServer) async throws in
+            let client = try server.client()
+            try client.send("GET /trailers?x-one=1 HTTP/1.1\r\nHost: t\r\n\r\n")
+            let first = try client.readResponse()
+            #expect(first.trailers.map { $0.0 } == ["X-One"])
+            try client.send("GET /get HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try client.readResponse().status == 200)
+        }
+    }
+
     @Test func bytesAreSeededAndStreamBytesMatch() async throws {
         try await withTestServer { server in
             let first = try send(server, "/bytes/64?seed=7")

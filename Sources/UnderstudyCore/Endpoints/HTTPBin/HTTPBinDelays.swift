@@ -52,14 +52,14 @@ enum HTTPBinDelays {
     }
 
     /// `/drip?duration&delay&numbytes&code`: waits `delay`, then sends `numbytes` `*`s spread
-    /// over `duration`. Paced output is chunked here (go-httpbin sends Content-Length): a
-    /// streamed response with a known length is not something the connection offers yet.
+    /// over `duration`, with a `Content-Length` as go-httpbin sends.
     static func drip(_ exchange: Exchange, max: Duration) {
         let drip: Drip
         do { drip = try Drip(query: exchange.request.head.query, max: max) } catch { return exchange.answerBadRequest(error) }
         let pause = drip.pause
         let headers: HTTPHeaders = [
             "Content-Type": "text/plain; charset=utf-8",
+            "Content-Length": String(drip.numBytes),
             "Server-Timing": GoParse.serverTiming([
                 ("total_duration", drip.delay + drip.duration, "total request duration"),
                 ("initial_delay", drip.delay, "initial delay"),
