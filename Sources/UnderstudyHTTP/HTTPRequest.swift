@@ -13,27 +13,35 @@ public struct RequestHead: Equatable, Sendable {
     public var method: String
     /// The request target as sent (`/path?query`, or absolute form).
     public var target: String {
-        didSet { queryMark = Self.queryMark(in: target) }
+        didSet { shape = TargetShape(target) }
     }
     public var version: HTTPVersion
     public var headers: HTTPHeaders
-    /// Where `?` is in the target (found once; routes ask for the path more than once).
-    private var queryMark: String.Index?
+    /// Where `?` is and whether the path has `%`, found in one pass when the target is set
+    /// (routes and fault rules ask for both on every request).
+    private var shape: TargetShape
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders) {
         self.method = method
         self.target = target
         self.version = version
         self.headers = headers
-        self.queryMark = Self.queryMark(in: target)
+        self.shape = TargetShape(target)
     }
 
-    private static func queryMark(in target: String) -> String.Index? {
-        target.utf8.firstIndex(of: UInt8(ascii: "?"))
-    }
+    /// UTF-8 bytes of the path part of the target (before `?`).
+    public var pathByteCount: Int { shape.pathByteCount }
+
+    /// True when the path has a `%`: only then does it need percent-decoding.
+    public var pathHasPercent: Bool { shape.pathHasPercent }
+
+    private var queryMark: String.Index? { shape.queryMark }
 
     /// The path part of the target, before `?`.
     public var path: Substring { target[..<(queryMark ?? target.endIndex)] }
+
+    /// True when the target has a non-empty query.
+    public var hasQuery: Bool { shape.pathByteCount + 1 < target.utf8.count }
 
     /// The query after `?`, without it, or empty.
     public var query: Substring {
@@ -45,6 +53,34 @@ public struct RequestHead: Equatable, Sendable {
     public var expectsContinue: Bool {
         guard let expect = headers["Expect"] else { return false }
         return expect.trimmingOWS().equalsIgnoringASCIICase("100-continue")
+    }
+}
+
+/// The layout of a request target, from one scan of its bytes.
+struct TargetShape: Equatable, Sendable {
+    var pathByteCount: Int
+    var pathHasPercent: Bool
+    var queryMark: String.Index?
+
+    init(_ target: String) {
+        let utf8 = target.utf8
+        let scan: (Int, Bool)? = utf8.withContiguousStorageIfAvailable { bytes in
+            var hasPercent = false
+            for (offset, byte) in bytes.enumerated() {
+                if byte == UInt8(ascii: "?") { return (offset, hasPercent) }
+                if byte == UInt8(ascii: "%") { hasPercent = true }
+            }
+            return (bytes.count, hasPercent)
+        }
+        if let (count, hasPercent) = scan {
+            pathByteCount = count
+            pathHasPercent = hasPercent
+        } else {
+            let mark = utf8.firstIndex(of: UInt8(ascii: "?")) ?? utf8.endIndex
+            pathByteCount = utf8.distance(from: utf8.startIndex, to: mark)
+            pathHasPercent = utf8[..<mark].contains(UInt8(ascii: "%"))
+        }
+        queryMark = pathByteCount < utf8.count ? utf8.index(utf8.startIndex, offsetBy: pathByteCount) : nil
     }
 }
 

@@ -64,13 +64,15 @@ public final class CapturedOutput: Sendable {
         }
     }
 
-    /// Waits (polling, bounded) until `count` lines with `event` exist; returns them.
+    /// Waits (polling, bounded) until `count` lines with `event` exist; returns them. Polls
+    /// on this thread: a `Task.sleep` can oversleep by seconds while other tests block the
+    /// cooperative pool with their socket reads.
     public func waitForEvents(_ event: String, count: Int = 1, timeout: Duration = .seconds(5)) async -> [[String: Any]] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let found = events(event)
             if found.count >= count { return found }
-            try? await Task.sleep(for: .milliseconds(5))
+            usleep(5_000)
         }
         return events(event)
     }

@@ -25,39 +25,58 @@ final class FaultGate {
         }
         if rules.generation != generation { (index, generation) = rules.snapshot() }
         if index.isEmpty { return handler(exchange) }
-        let path = exchange.request.path
-        let fired: ActiveFaultRule?
-        if path.utf8.contains(UInt8(ascii: "%")) {
-            var decoded = URLEncoding.decode(path)
-            fired = decoded.withUTF8 { firstFiring(UnsafeRawBufferPointer($0), exchange, sqsAction, queue) }
-        } else {
-            fired = path.utf8.withContiguousStorageIfAvailable {
-                firstFiring(UnsafeRawBufferPointer($0), exchange, sqsAction, queue)
-            } ?? {
-                var copy = String(path)
-                return copy.withUTF8 { firstFiring(UnsafeRawBufferPointer($0), exchange, sqsAction, queue) }
-            }()
-        }
+        let fired = exchange.request.head.target.utf8.withContiguousStorageIfAvailable { target in
+            evaluate(UnsafeRawBufferPointer(target), exchange, sqsAction, queue)
+        } ?? {
+            var copy = exchange.request.head.target
+            return copy.withUTF8 { evaluate(UnsafeRawBufferPointer($0), exchange, sqsAction, queue) }
+        }()
         guard let fired else { return handler(exchange) }
         fire(fired.rule, on: exchange, then: handler)
     }
 
-    private func firstFiring(_ path: UnsafeRawBufferPointer, _ exchange: Exchange, _ sqsAction: String?,
+    /// Splits the request target into path and query, percent-decodes the path if it needs
+    /// it (rarely), and finds the rule that fires, if one does.
+    private func evaluate(_ target: UnsafeRawBufferPointer, _ exchange: Exchange, _ sqsAction: String?,
+                          _ queue: String?) -> ActiveFaultRule? {
+        let path = UnsafeRawBufferPointer(rebasing: target[..<exchange.request.head.pathByteCount])
+        let hasQuery = exchange.request.head.hasQuery
+        guard exchange.request.head.pathHasPercent else {
+            return firstFiring(path, hasQuery: hasQuery, exchange, sqsAction, queue)
+        }
+        var decoded = URLEncoding.decode(exchange.request.path)
+        return decoded.withUTF8 { firstFiring(UnsafeRawBufferPointer($0), hasQuery: hasQuery, exchange, sqsAction, queue) }
+    }
+
+    private func firstFiring(_ path: UnsafeRawBufferPointer, hasQuery: Bool, _ exchange: Exchange, _ sqsAction: String?,
                              _ queue: String?) -> ActiveFaultRule? {
-        let candidates = index.candidates(forPath: path)
-        if candidates.isEmpty { return nil }
-        let now = exchange.loop.now
-        var facts = RequestFacts(exchange.request, sqsAction: sqsAction, queue: queue)
-        for position in candidates {
-            let active = index.rules[position]
-            let match = active.rule.match
-            if let glob = match.path, !glob.matches(path) { continue }
-            guard match.matchesBeyondPath(&facts), active.isActive(now: now) else { continue }
-            if active.rule.probability < 1 && Double.random(in: 0..<1, using: &random) >= active.rule.probability { continue }
-            guard active.claimFiring() else { continue }
-            return active
+        let list = index.candidates(forPath: path)
+        if list.isEmpty { return nil }
+        let pathLength = Int32(clamping: path.count)
+        let present = (hasQuery ? FaultCandidate.Requirement.query : 0) | (sqsAction == nil ? 0 : FaultCandidate.Requirement.sqs)
+        var headerBits: UInt64?
+        for block in list.blocks.indices {
+            var plausible = list.plausible(block: block, pathLength: pathLength, present: present,
+                                           headers: exchange.request.headers, headerBits: &headerBits)
+            while plausible != 0 {
+                let offset = plausible.trailingZeroBitCount
+                plausible &= plausible - 1
+                let active = index.rules[Int(list.candidates[64 * block + offset].position)]
+                if matches(active, path: path, exchange, sqsAction, queue) { return active }
+            }
         }
         return nil
+    }
+
+    /// The full check of one rule that passed the integer checks; counts the firing if it fires.
+    private func matches(_ active: ActiveFaultRule, path: UnsafeRawBufferPointer, _ exchange: Exchange,
+                         _ sqsAction: String?, _ queue: String?) -> Bool {
+        if let glob = active.rule.match.path, !glob.matches(path) { return false }
+        var facts = RequestFacts(exchange.request, sqsAction: sqsAction, queue: queue)
+        guard active.rule.match.matchesBeyondPath(&facts), active.isActive(now: exchange.loop.now) else { return false }
+        let probability = active.rule.probability
+        if probability < 1 && Double.random(in: 0..<1, using: &random) >= probability { return false }
+        return active.claimFiring()
     }
 
     /// Delay first (before the handler, or holding its answer), then the action.

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An immutable, compiled view of the rules for matching: rules are bucketed by the literal
 /// first segment of their path glob (`/api/*` → `api`), so a request only looks at rules
 /// that can match its path — with 100 rules on other paths, `/health` costs one hash of
@@ -7,37 +11,43 @@ public final class FaultIndex: Sendable {
     let rules: [ActiveFaultRule]
     private let table: SegmentTable
     /// Rules any path may match, in order.
-    private let everyPath: [Int]
+    private let everyPath: CandidateList
 
     init(_ rules: [ActiveFaultRule]) {
         self.rules = rules
-        var literal: [[UInt8]: [Int]] = [:]
-        var wildcard: [Int] = []
+        var literal: [[UInt8]: [FaultCandidate]] = [:]
+        var wildcard: [FaultCandidate] = []
         for (index, active) in rules.enumerated() where active.rule.enabled {
+            let candidate = FaultCandidate(position: index, match: active.rule.match)
             if let segment = active.rule.match.path.flatMap(Self.literalFirstSegment) {
-                literal[segment, default: []].append(index)
+                literal[segment, default: []].append(candidate)
             } else {
-                wildcard.append(index)
+                wildcard.append(candidate)
             }
         }
-        everyPath = wildcard
+        everyPath = CandidateList(wildcard)
         // Each bucket: its own rules merged with the every-path ones, in rule order.
-        table = SegmentTable(literal.map { segment, own in (segment, (own + wildcard).sorted()) })
+        table = SegmentTable(literal.map { segment, own in
+            (segment, CandidateList((own + wildcard).sorted { $0.position < $1.position }))
+        })
     }
 
     var isEmpty: Bool { rules.isEmpty }
 
-    /// Indices into `rules` that may match a request for `path` (percent-decoded), in order.
-    func candidates(forPath path: UnsafeRawBufferPointer) -> [Int] {
+    /// The rules that may match a request for `path` (percent-decoded), in order.
+    func candidates(forPath path: UnsafeRawBufferPointer) -> CandidateList {
         table.lookup(Self.firstSegment(of: path)) ?? everyPath
     }
 
     /// `/api/v1` → `api`; `/` → empty.
     static func firstSegment(of path: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer {
-        let start = path.first == UInt8(ascii: "/") ? 1 : 0
-        var end = start
-        while end < path.count && path[end] != UInt8(ascii: "/") { end += 1 }
-        return UnsafeRawBufferPointer(rebasing: path[start..<end])
+        guard let base = path.baseAddress, path.count > 0 else { return path }
+        let start = base.load(as: UInt8.self) == UInt8(ascii: "/") ? 1 : 0
+        let rest = path.count - start
+        guard let slash = memchr(base + start, Int32(UInt8(ascii: "/")), rest) else {
+            return UnsafeRawBufferPointer(start: base + start, count: rest)
+        }
+        return UnsafeRawBufferPointer(start: base + start, count: UnsafeRawPointer(slash) - (base + start))
     }
 
     /// The glob's first segment if it is plain text (`/api/*` → `api`; `/ap*` and `**` → nil).
@@ -49,43 +59,52 @@ public final class FaultIndex: Sendable {
     }
 }
 
-/// Byte strings to lists, looked up without building a `String`: FNV-1a into an
-/// open-addressed table of twice the entries, then one byte comparison.
+/// Byte strings to lists, looked up without building a `String`: a hash of the length and
+/// first eight bytes into an open-addressed table of twice the entries, then one `memcmp`.
 struct SegmentTable: Sendable {
-    private let slots: [Int32]
-    private let keys: [[UInt8]]
-    private let values: [[Int]]
+    /// A key and its list, in its slot.
+    final class Entry: Sendable {
+        let key: [UInt8]
+        let list: CandidateList
+        init(key: [UInt8], list: CandidateList) { self.key = key; self.list = list }
+    }
+
+    private let slots: [Entry?]
     private let mask: Int
 
-    init(_ entries: [([UInt8], [Int])]) {
+    init(_ entries: [([UInt8], CandidateList)]) {
         var size = 4
         while size < entries.count * 2 { size <<= 1 }
-        var slots = [Int32](repeating: -1, count: size)
-        for (position, entry) in entries.enumerated() {
-            var slot = entry.0.withUnsafeBytes { Self.hash($0) } & (size - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = Int32(position)
+        var slots = [Entry?](repeating: nil, count: size)
+        for (key, list) in entries {
+            var slot = key.withUnsafeBytes { Self.hash($0) } & (size - 1)
+            while slots[slot] != nil { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Entry(key: key, list: list)
         }
         self.slots = slots
-        keys = entries.map(\.0)
-        values = entries.map(\.1)
         mask = size - 1
     }
 
-    func lookup(_ key: UnsafeRawBufferPointer) -> [Int]? {
-        if keys.isEmpty { return nil }
-        var slot = Self.hash(key) & mask
-        while true {
-            let position = Int(slots[slot])
-            if position < 0 { return nil }
-            if keys[position].withUnsafeBytes({ $0.elementsEqual(key) }) { return values[position] }
-            slot = (slot + 1) & mask
+    func lookup(_ key: UnsafeRawBufferPointer) -> CandidateList? {
+        slots.withUnsafeBufferPointer { slots in
+            var slot = Self.hash(key) & mask
+            while let entry = slots[slot] {
+                let equal = entry.key.withUnsafeBytes {
+                    $0.count == key.count && (key.count == 0 || memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0)
+                }
+                if equal { return entry.list }
+                slot = (slot + 1) & mask
+            }
+            return nil
         }
     }
 
+    /// The length and the first eight bytes, mixed (path segments differ early or in length).
     private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
-        return Int(truncatingIfNeeded: hash ^ (hash >> 29))
+        var word: UInt64 = 0
+        if let base = bytes.baseAddress { memcpy(&word, base, min(8, bytes.count)) }
+        var hash = (word ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+        hash ^= hash >> 32
+        return Int(truncatingIfNeeded: hash)
     }
 }
