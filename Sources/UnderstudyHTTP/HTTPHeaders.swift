@@ -2,22 +2,43 @@
 public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionaryLiteral {
     public typealias Field = (name: String, value: String)
     public private(set) var fields: [Field] = []
+    /// True when some field name starts with `X-Understudy-` (a client's fault request):
+    /// noted while parsing, so the fault checkpoint scans the fields only when it is set.
+    public private(set) var hasUnderstudyFields = false
 
     public init() {}
-    public init(_ fields: [Field]) { self.fields = fields }
+    public init(_ fields: [Field]) {
+        self.fields = fields
+        hasUnderstudyFields = fields.contains { Self.isUnderstudyName($0.name.utf8) }
+    }
     public init(dictionaryLiteral elements: (String, String)...) {
-        fields = elements.map { (name: $0.0, value: $0.1) }
+        self.init(elements.map { (name: $0.0, value: $0.1) })
+    }
+
+    /// The parser's constructor: it has already classified the names.
+    init(parsed fields: [Field], hasUnderstudyFields: Bool) {
+        self.fields = fields
+        self.hasUnderstudyFields = hasUnderstudyFields
+    }
+
+    /// `X-Understudy-…`, ASCII case-insensitively.
+    static func isUnderstudyName<Name: Collection<UInt8>>(_ name: Name) -> Bool {
+        let prefix = "x-understudy-".utf8
+        return name.count > prefix.count && zip(name, prefix).allSatisfy { asciiLowercase($0) == $1 }
     }
 
     public var count: Int { fields.count }
     public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
-    public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+    public mutating func add(_ name: String, _ value: String) {
+        fields.append((name, value))
+        if Self.isUnderstudyName(name.utf8) { hasUnderstudyFields = true }
+    }
 
     /// Replaces every field named `name` with one holding `value`.
     public mutating func set(_ name: String, _ value: String) {
         remove(name)
-        fields.append((name, value))
+        add(name, value)
     }
 
     public mutating func remove(_ name: String) {

@@ -19,7 +19,7 @@ public struct RequestHead: Equatable, Sendable {
     public var headers: HTTPHeaders
     /// Where `?` is and whether the path has `%`, found in one pass when the target is set
     /// (routes and fault rules ask for both on every request).
-    private var shape: TargetShape
+    @usableFromInline var shape: TargetShape
 
     public init(method: String, target: String, version: HTTPVersion, headers: HTTPHeaders) {
         self.method = method
@@ -30,18 +30,18 @@ public struct RequestHead: Equatable, Sendable {
     }
 
     /// UTF-8 bytes of the path part of the target (before `?`).
-    public var pathByteCount: Int { shape.pathByteCount }
+    @inlinable public var pathByteCount: Int { shape.pathByteCount }
 
     /// True when the path has a `%`: only then does it need percent-decoding.
-    public var pathHasPercent: Bool { shape.pathHasPercent }
+    @inlinable public var pathHasPercent: Bool { shape.pathHasPercent }
+
+    /// True when the target has a non-empty query.
+    @inlinable public var hasQuery: Bool { shape.hasQuery }
 
     private var queryMark: String.Index? { shape.queryMark }
 
     /// The path part of the target, before `?`.
     public var path: Substring { target[..<(queryMark ?? target.endIndex)] }
-
-    /// True when the target has a non-empty query.
-    public var hasQuery: Bool { shape.pathByteCount + 1 < target.utf8.count }
 
     /// The query after `?`, without it, or empty.
     public var query: Substring {
@@ -57,9 +57,10 @@ public struct RequestHead: Equatable, Sendable {
 }
 
 /// The layout of a request target, from one scan of its bytes.
-struct TargetShape: Equatable, Sendable {
-    var pathByteCount: Int
-    var pathHasPercent: Bool
+@usableFromInline struct TargetShape: Equatable, Sendable {
+    @usableFromInline var pathByteCount: Int
+    @usableFromInline var pathHasPercent: Bool
+    @usableFromInline var hasQuery: Bool
     var queryMark: String.Index?
 
     init(_ target: String) {
@@ -80,7 +81,9 @@ struct TargetShape: Equatable, Sendable {
             pathByteCount = utf8.distance(from: utf8.startIndex, to: mark)
             pathHasPercent = utf8[..<mark].contains(UInt8(ascii: "%"))
         }
-        queryMark = pathByteCount < utf8.count ? utf8.index(utf8.startIndex, offsetBy: pathByteCount) : nil
+        let count = utf8.count
+        queryMark = pathByteCount < count ? utf8.index(utf8.startIndex, offsetBy: pathByteCount) : nil
+        hasQuery = pathByteCount + 1 < count
     }
 }
 

@@ -10,12 +10,17 @@ struct RequestHeadParser {
         guard let requestLine = try lines.next() else { throw .malformedRequestLine }
         var head = try parseRequestLine(bytes, requestLine)
         var fields: [HTTPHeaders.Field] = []
+        var hasUnderstudyFields = false
         while let line = try lines.next() {
             if line.isEmpty { break }
             if fields.count >= limits.headerFields { throw .tooManyHeaderFields(limit: limits.headerFields) }
+            // Only names longer than `X-Understudy-` whose first byte is an x need a look.
+            if line.count > 14 && bytes[line.lowerBound] | 0x20 == UInt8(ascii: "x") && !hasUnderstudyFields {
+                hasUnderstudyFields = HTTPHeaders.isUnderstudyName(bytes[line])
+            }
             fields.append(try parseField(bytes, line))
         }
-        head.headers = HTTPHeaders(fields)
+        head.headers = HTTPHeaders(parsed: fields, hasUnderstudyFields: hasUnderstudyFields)
         return head
     }
 

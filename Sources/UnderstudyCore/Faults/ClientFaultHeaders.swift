@@ -13,6 +13,7 @@ struct ClientFaultHeaders {
 
     /// Nil when the request carries neither header (one pass over the field names).
     init?(_ headers: HTTPHeaders) {
+        guard headers.hasUnderstudyFields else { return nil }
         for field in headers where field.name.utf8.count >= 18 && field.name.utf8.first.map({ $0 | 0x20 }) == UInt8(ascii: "x") {
             if field.name.equalsIgnoringASCIICase(Self.delayName) { delay = field.value }
             else if field.name.equalsIgnoringASCIICase(Self.statusName) { status = field.value }

@@ -102,27 +102,35 @@ final class CandidateList: Sendable {
 
     /// The candidates of `block` that pass the integer checks, as bits (bit `i` is
     /// candidate `64 × block + i`). `headerBits` is worked out on first need and kept.
-    func plausible(block index: Int, pathLength: Int32, present: UInt8, headers: HTTPHeaders,
+    func plausible(block index: Int, pathLength: Int32, present: UInt8, headers: () -> HTTPHeaders,
                    headerBits: inout UInt64?) -> UInt64 {
         blocks.withUnsafeBufferPointer { blocks in
-            Self.plausible(blocks[index], pathLength: pathLength, present: present, headers: headers, headerBits: &headerBits)
+            blocks[index].plausible(pathLength: pathLength, present: present, headers: headers, headerBits: &headerBits)
         }
     }
+}
 
-    private static func plausible(_ block: borrowing Block, pathLength: Int32, present: UInt8, headers: HTTPHeaders,
-                                  headerBits: inout UInt64?) -> UInt64 {
+extension CandidateList.Block {
+    /// See `CandidateList.plausible`; reads the step lists in place (no copies, no retains).
+    @inline(__always)
+    func plausible(pathLength: Int32, present: UInt8, headers: () -> HTTPHeaders, headerBits: inout UInt64?) -> UInt64 {
         var excluded: UInt64 = 0
-        if present & FaultCandidate.Requirement.query == 0 { excluded |= block.needsQuery }
-        if present & FaultCandidate.Requirement.sqs == 0 { excluded |= block.needsSQS }
-        for step in block.lengths {
-            if step.minimum <= pathLength { break }
-            excluded = excluded | step.mask
+        if present & FaultCandidate.Requirement.query == 0 { excluded |= needsQuery }
+        if present & FaultCandidate.Requirement.sqs == 0 { excluded |= needsSQS }
+        lengths.withUnsafeBufferPointer { steps in
+            for step in steps {
+                if step.minimum <= pathLength { break }
+                excluded |= step.mask
+            }
         }
-        if !block.headers.isEmpty && block.all & ~excluded != 0 {
-            let bits = headerBits ?? FaultCandidate.headerBits(headers)
+        if all & ~excluded == 0 { return 0 }
+        if !self.headers.isEmpty {
+            let bits = headerBits ?? FaultCandidate.headerBits(headers())
             headerBits = bits
-            for requirement in block.headers where bits & requirement.bit == 0 { excluded |= requirement.mask }
+            self.headers.withUnsafeBufferPointer { requirements in
+                for requirement in requirements where bits & requirement.bit == 0 { excluded |= requirement.mask }
+            }
         }
-        return block.all & ~excluded
+        return all & ~excluded
     }
 }

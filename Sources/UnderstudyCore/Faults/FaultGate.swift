@@ -20,7 +20,8 @@ final class FaultGate {
     /// The SQS API calls this once it has decoded the action and queue.
     func apply(to exchange: Exchange, sqsAction: String? = nil, queue: String? = nil,
                then handler: @escaping RequestHandler) {
-        if rules.clientHeaders, let requested = ClientFaultHeaders(exchange.request.headers) {
+        if rules.clientHeaders && exchange.request.headers.hasUnderstudyFields,
+           let requested = ClientFaultHeaders(exchange.request.headers) {
             return applyClientHeaders(requested, to: exchange, then: handler)
         }
         if rules.generation != generation { (index, generation) = rules.snapshot() }
@@ -57,7 +58,7 @@ final class FaultGate {
         var headerBits: UInt64?
         for block in list.blocks.indices {
             var plausible = list.plausible(block: block, pathLength: pathLength, present: present,
-                                           headers: exchange.request.headers, headerBits: &headerBits)
+                                           headers: { exchange.request.headers }, headerBits: &headerBits)
             while plausible != 0 {
                 let offset = plausible.trailingZeroBitCount
                 plausible &= plausible - 1

@@ -62,11 +62,16 @@ public final class FaultIndex: Sendable {
 /// Byte strings to lists, looked up without building a `String`: a hash of the length and
 /// first eight bytes into an open-addressed table of twice the entries, then one `memcmp`.
 struct SegmentTable: Sendable {
-    /// A key and its list, in its slot.
+    /// A key and its list, in its slot; keys of up to eight bytes compare as one word.
     final class Entry: Sendable {
         let key: [UInt8]
+        let word: UInt64
         let list: CandidateList
-        init(key: [UInt8], list: CandidateList) { self.key = key; self.list = list }
+        init(key: [UInt8], list: CandidateList) {
+            self.key = key
+            self.word = key.withUnsafeBytes { SegmentTable.firstWord($0) }
+            self.list = list
+        }
     }
 
     private let slots: [Entry?]
@@ -77,7 +82,7 @@ struct SegmentTable: Sendable {
         while size < entries.count * 2 { size <<= 1 }
         var slots = [Entry?](repeating: nil, count: size)
         for (key, list) in entries {
-            var slot = key.withUnsafeBytes { Self.hash($0) } & (size - 1)
+            var slot = key.withUnsafeBytes { Self.hash(Self.firstWord($0), count: $0.count) } & (size - 1)
             while slots[slot] != nil { slot = (slot + 1) & (size - 1) }
             slots[slot] = Entry(key: key, list: list)
         }
@@ -86,24 +91,31 @@ struct SegmentTable: Sendable {
     }
 
     func lookup(_ key: UnsafeRawBufferPointer) -> CandidateList? {
-        slots.withUnsafeBufferPointer { slots in
-            var slot = Self.hash(key) & mask
+        let word = Self.firstWord(key)
+        return slots.withUnsafeBufferPointer { slots in
+            var slot = Self.hash(word, count: key.count) & mask
             while let entry = slots[slot] {
-                let equal = entry.key.withUnsafeBytes {
-                    $0.count == key.count && (key.count == 0 || memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0)
+                if entry.word == word && entry.key.count == key.count {
+                    if key.count <= 8 { return entry.list }
+                    let equal = entry.key.withUnsafeBytes { memcmp($0.baseAddress!, key.baseAddress!, key.count) == 0 }
+                    if equal { return entry.list }
                 }
-                if equal { return entry.list }
                 slot = (slot + 1) & mask
             }
             return nil
         }
     }
 
-    /// The length and the first eight bytes, mixed (path segments differ early or in length).
-    private static func hash(_ bytes: UnsafeRawBufferPointer) -> Int {
+    /// The first (up to) eight bytes as a word, zero-padded.
+    static func firstWord(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var word: UInt64 = 0
         if let base = bytes.baseAddress { memcpy(&word, base, min(8, bytes.count)) }
-        var hash = (word ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+        return word
+    }
+
+    /// The length and the first eight bytes, mixed (path segments differ early or in length).
+    private static func hash(_ word: UInt64, count: Int) -> Int {
+        var hash = (word ^ UInt64(count)) &* 0x9E37_79B9_7F4A_7C15
         hash ^= hash >> 32
         return Int(truncatingIfNeeded: hash)
     }
