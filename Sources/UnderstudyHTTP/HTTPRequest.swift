@@ -38,10 +38,16 @@ public struct RequestHead: Equatable, Sendable {
     /// True when the target has a non-empty query.
     @inlinable public var hasQuery: Bool { shape.hasQuery }
 
-    private var queryMark: String.Index? { shape.queryMark }
+    /// Where `?` is, if anywhere.
+    private var queryMark: String.Index? {
+        shape.hasMark ? target.utf8.index(target.utf8.startIndex, offsetBy: shape.pathByteCount) : nil
+    }
 
     /// The path part of the target, before `?`.
-    public var path: Substring { target[..<(queryMark ?? target.endIndex)] }
+    public var path: Substring {
+        guard let queryMark else { return target[...] }
+        return target[..<queryMark]
+    }
 
     /// The query after `?`, without it, or empty.
     public var query: Substring {
@@ -56,12 +62,21 @@ public struct RequestHead: Equatable, Sendable {
     }
 }
 
-/// The layout of a request target, from one scan of its bytes.
+/// The layout of a request target, from one scan of its bytes; eight bytes, so requests
+/// stay small enough to move in registers.
 @usableFromInline struct TargetShape: Equatable, Sendable {
-    @usableFromInline var pathByteCount: Int
-    @usableFromInline var pathHasPercent: Bool
-    @usableFromInline var hasQuery: Bool
-    var queryMark: String.Index?
+    @usableFromInline var pathBytes: UInt32
+    @usableFromInline var flags: UInt8
+
+    @usableFromInline static let percent: UInt8 = 1
+    @usableFromInline static let query: UInt8 = 2
+    @usableFromInline static let mark: UInt8 = 4
+
+    @inlinable var pathByteCount: Int { Int(pathBytes) }
+    @inlinable var pathHasPercent: Bool { flags & Self.percent != 0 }
+    @inlinable var hasQuery: Bool { flags & Self.query != 0 }
+    /// The target has a `?` (perhaps with nothing after it).
+    @inlinable var hasMark: Bool { flags & Self.mark != 0 }
 
     init(_ target: String) {
         let utf8 = target.utf8
@@ -73,17 +88,13 @@ public struct RequestHead: Equatable, Sendable {
             }
             return (bytes.count, hasPercent)
         }
-        if let (count, hasPercent) = scan {
-            pathByteCount = count
-            pathHasPercent = hasPercent
-        } else {
+        let (count, hasPercent) = scan ?? {
             let mark = utf8.firstIndex(of: UInt8(ascii: "?")) ?? utf8.endIndex
-            pathByteCount = utf8.distance(from: utf8.startIndex, to: mark)
-            pathHasPercent = utf8[..<mark].contains(UInt8(ascii: "%"))
-        }
-        let count = utf8.count
-        queryMark = pathByteCount < count ? utf8.index(utf8.startIndex, offsetBy: pathByteCount) : nil
-        hasQuery = pathByteCount + 1 < count
+            return (utf8.distance(from: utf8.startIndex, to: mark), utf8[..<mark].contains(UInt8(ascii: "%")))
+        }()
+        pathBytes = UInt32(clamping: count)
+        let total = utf8.count
+        flags = (hasPercent ? Self.percent : 0) | (count + 1 < total ? Self.query : 0) | (count < total ? Self.mark : 0)
     }
 }
 

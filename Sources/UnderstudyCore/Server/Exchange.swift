@@ -19,12 +19,16 @@ public final class Exchange {
     /// The fault rule that fired on this request, if one did (access log `fault` field).
     public var fault: String?
     /// `http` or `https`, as the client reached this plane.
-    public let scheme: String
+    public var scheme: String { connection?.context.settings.scheme ?? "http" }
     weak var connection: HTTPConnection?
     var pendingTimer: TimerHandle?
     var isAnswered = false
     /// Set by a fault rule that lets the handler run but replaces its answer.
-    var interception: ((Exchange) -> Void)?
+    var interception: ((Exchange) -> Void)? {
+        didSet { isIntercepted = interception != nil }
+    }
+    /// `interception != nil`, as a plain flag for the hot path.
+    private var isIntercepted = false
 
     init(request: HTTPRequest, requestID: String, connectionID: UInt64, requestNumber: Int,
          remoteAddress: String, loop: EventLoop, connection: HTTPConnection) {
@@ -36,7 +40,6 @@ public final class Exchange {
         self.loop = loop
         self.startedAt = loop.now
         self.connection = connection
-        self.scheme = connection.context.settings.scheme
     }
 
     /// False once the client is gone; later answers are dropped.
@@ -47,7 +50,7 @@ public final class Exchange {
         guard !isAnswered else { return }
         isAnswered = true
         pendingTimer = nil
-        if let interception { return intercepted(interception) }
+        if isIntercepted, let interception { return intercepted(interception) }
         connection?.send(response, for: self)
     }
 
@@ -81,7 +84,7 @@ public final class Exchange {
     public func startStream(status: Int, headers: HTTPHeaders) {
         guard !isAnswered else { return }
         isAnswered = true
-        if let interception { return intercepted(interception) }
+        if isIntercepted, let interception { return intercepted(interception) }
         connection?.startStream(status: status, headers: headers, for: self)
     }
 
