@@ -15,10 +15,11 @@ struct FaultCandidate {
     /// One bit per required header field name (`headerBit`); a request lacking one cannot match.
     var headerBits: UInt64 = 0
 
-    /// What a request has, as bits: a query, a decoded SQS action.
+    /// What a request has, as bits: a query, a decoded SQS action, a queue.
     enum Requirement {
         static let query: UInt8 = 1
-        static let sqs: UInt8 = 2
+        static let sqsAction: UInt8 = 2
+        static let queue: UInt8 = 4
     }
 
     init(position: Int, match: FaultMatch) {
@@ -26,7 +27,8 @@ struct FaultCandidate {
         if let path = match.path { minimumPathLength = Int32(clamping: path.prefix.count + path.suffix.count) }
         for (name, _) in match.headers { headerBits |= Self.headerBit(name) }
         if !match.query.isEmpty { requirements |= Requirement.query }
-        if match.sqsAction != nil || match.queue != nil { requirements |= Requirement.sqs }
+        if match.sqsAction != nil { requirements |= Requirement.sqsAction }
+        if match.queue != nil { requirements |= Requirement.queue }
     }
 
     /// A bit for a field name from its length (names of one length share a bit; the full
@@ -54,8 +56,8 @@ final class CandidateList: Sendable {
     /// The masks of candidates `64 × n` to `64 × n + 63`.
     struct Block: Sendable {
         var all: UInt64 = 0
-        var needsQuery: UInt64 = 0
-        var needsSQS: UInt64 = 0
+        /// Candidates needing each requirement bit (`Requirement`), by bit position.
+        var needs: (UInt64, UInt64, UInt64) = (0, 0, 0)
         /// Distinct minimum path lengths, longest first, each with every candidate needing
         /// at least that much (cumulative).
         var lengths: [(minimum: Int32, mask: UInt64)] = []
@@ -72,8 +74,9 @@ final class CandidateList: Sendable {
             for (offset, candidate) in members.enumerated() {
                 let bit: UInt64 = 1 << UInt64(offset)
                 block.all |= bit
-                if candidate.requirements & FaultCandidate.Requirement.query != 0 { block.needsQuery |= bit }
-                if candidate.requirements & FaultCandidate.Requirement.sqs != 0 { block.needsSQS |= bit }
+                if candidate.requirements & FaultCandidate.Requirement.query != 0 { block.needs.0 |= bit }
+                if candidate.requirements & FaultCandidate.Requirement.sqsAction != 0 { block.needs.1 |= bit }
+                if candidate.requirements & FaultCandidate.Requirement.queue != 0 { block.needs.2 |= bit }
                 var headerBits = candidate.headerBits
                 while headerBits != 0 {
                     let headerBit = headerBits & (~headerBits &+ 1)
@@ -115,8 +118,9 @@ extension CandidateList.Block {
     @inline(__always)
     func plausible(pathLength: Int32, present: UInt8, headers: () -> HTTPHeaders, headerBits: inout UInt64?) -> UInt64 {
         var excluded: UInt64 = 0
-        if present & FaultCandidate.Requirement.query == 0 { excluded |= needsQuery }
-        if present & FaultCandidate.Requirement.sqs == 0 { excluded |= needsSQS }
+        if present & FaultCandidate.Requirement.query == 0 { excluded |= needs.0 }
+        if present & FaultCandidate.Requirement.sqsAction == 0 { excluded |= needs.1 }
+        if present & FaultCandidate.Requirement.queue == 0 { excluded |= needs.2 }
         lengths.withUnsafeBufferPointer { steps in
             for step in steps {
                 if step.minimum <= pathLength { break }

@@ -22,8 +22,16 @@ final class FaultGate {
                then handler: @escaping RequestHandler) {
         if rules.clientHeaders && exchange.request.headers.hasUnderstudyFields,
            let requested = ClientFaultHeaders(exchange.request.headers) {
-            return applyClientHeaders(requested, to: exchange, then: handler)
+            let rulesThen: (Exchange, @escaping RequestHandler) -> Void = { [self] exchange, next in
+                applyRules(to: exchange, sqsAction: sqsAction, queue: queue, then: next)
+            }
+            return applyClientHeaders(requested, to: exchange, rules: rulesThen, then: handler)
         }
+        applyRules(to: exchange, sqsAction: sqsAction, queue: queue, then: handler)
+    }
+
+    private func applyRules(to exchange: Exchange, sqsAction: String?, queue: String?,
+                            then handler: @escaping RequestHandler) {
         if rules.generation != generation { (index, generation) = rules.snapshot() }
         if index.isEmpty { return handler(exchange) }
         let fired = exchange.request.head.target.utf8.withContiguousStorageIfAvailable { target in
@@ -54,7 +62,8 @@ final class FaultGate {
         let list = index.candidates(forPath: path)
         if list.isEmpty { return nil }
         let pathLength = Int32(clamping: path.count)
-        let present = (hasQuery ? FaultCandidate.Requirement.query : 0) | (sqsAction == nil ? 0 : FaultCandidate.Requirement.sqs)
+        let present = (hasQuery ? FaultCandidate.Requirement.query : 0)
+            | (sqsAction == nil ? 0 : FaultCandidate.Requirement.sqsAction) | (queue == nil ? 0 : FaultCandidate.Requirement.queue)
         var headerBits: UInt64?
         for block in list.blocks.indices {
             var plausible = list.plausible(block: block, pathLength: pathLength, present: present,
@@ -128,31 +137,37 @@ final class FaultGate {
         }
     }
 
-    /// `X-Understudy-Delay` then `X-Understudy-Status`; a bad value is the client's error (400).
+    /// `X-Understudy-Delay` first; then the rules, in front of `X-Understudy-Status`'s answer
+    /// (which replaces the handler) or the handler. A bad value is the client's error (400).
     private func applyClientHeaders(_ requested: ClientFaultHeaders, to exchange: Exchange,
+                                    rules applyRules: @escaping (Exchange, @escaping RequestHandler) -> Void,
                                     then handler: @escaping RequestHandler) {
         var delay = Duration.zero
         if let text = requested.delay {
             guard let parsed = ClientFaultHeaders.parseDelay(text) else {
-                return exchange.respond(HTTPBinError.response(400, detail: "invalid X-Understudy-Delay \"\(text)\": expected seconds or a duration like 1.5s"))
+                return exchange.respond(HTTPBinError.response(
+                    400, detail: "invalid X-Understudy-Delay \"\(text)\": expected seconds or a duration like 1.5s"))
             }
             guard parsed <= rules.maxDelay else {
-                return exchange.respond(HTTPBinError.response(400, detail: "X-Understudy-Delay \(ConfigDuration(parsed)) is above faults.max_delay (\(ConfigDuration(rules.maxDelay)))"))
+                return exchange.respond(HTTPBinError.response(
+                    400, detail: "X-Understudy-Delay \(ConfigDuration(parsed)) is above faults.max_delay (\(ConfigDuration(rules.maxDelay)))"))
             }
             delay = parsed
         }
-        var act = handler
-        var rule = ClientFaultHeaders.delayName
+        var next = handler
         if let text = requested.status {
             guard let status = Int(text.trimmingCharacters(in: .whitespaces)), (200...599).contains(status) else {
-                return exchange.respond(HTTPBinError.response(400, detail: "invalid X-Understudy-Status \"\(text)\": expected an integer 200-599"))
+                return exchange.respond(HTTPBinError.response(
+                    400, detail: "invalid X-Understudy-Status \"\(text)\": expected an integer 200-599"))
             }
-            act = { $0.respond(ClientFaultHeaders.statusResponse(status)) }
-            rule = ClientFaultHeaders.statusName
+            next = { $0.respond(ClientFaultHeaders.statusResponse(status)) }
+            exchange.reportFault(rule: ClientFaultHeaders.statusName, action: delay > .zero ? "delay+respond" : "respond",
+                                 delay: delay)
+        } else if delay > .zero {
+            exchange.reportFault(rule: ClientFaultHeaders.delayName, action: "delay", delay: delay)
         }
-        exchange.reportFault(rule: rule, action: requested.status == nil ? "delay" : delay > .zero ? "delay+respond" : "respond",
-                             delay: delay)
-        delay > .zero ? exchange.after(delay, countsAsDelayed: true, act) : act(exchange)
+        let proceed: RequestHandler = { exchange in applyRules(exchange, next) }
+        delay > .zero ? exchange.after(delay, countsAsDelayed: true, proceed) : proceed(exchange)
     }
 
     /// `delay`, `respond`, `reset`, `delay+reset`, …: the `action` of a `fault_fired` line.

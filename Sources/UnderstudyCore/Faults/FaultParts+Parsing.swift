@@ -9,7 +9,7 @@ extension JSONValue {
     }
 
     func integer(_ field: String, atLeast minimum: Int) throws(FaultRuleError) -> Int {
-        guard case .number(let number) = self, let whole = Int(exactly: number), whole >= minimum else {
+        guard let number = self.number, let whole = Int(exactly: number), whole >= minimum else {
             throw FaultRuleError(field: field, "expected an integer >= \(minimum), got \(jsonText)")
         }
         return whole
@@ -114,7 +114,7 @@ extension DelaySpec {
         case "lognormal":
             let median = try required("median").duration("median")
             let sigmaValue = try required("sigma")
-            guard case .number(let sigma) = sigmaValue, sigma >= 0, sigma.isFinite else {
+            guard let sigma = sigmaValue.number, sigma >= 0, sigma.isFinite else {
                 throw FaultRuleError(field: "sigma", "expected a number >= 0, got \(sigmaValue.jsonText)")
             }
             result = .lognormal(median: median, sigma: sigma)
@@ -134,7 +134,7 @@ extension CannedResponse {
         self.init()
         var fields = FieldReader(members: members)
         if let status = fields["status"] {
-            guard case .number(let number) = status, let code = Int(exactly: number), (100...599).contains(code) else {
+            guard let number = status.number, let code = Int(exactly: number), (100...599).contains(code) else {
                 throw FaultRuleError(field: "status", "expected an integer 100-599, got \(status.jsonText)")
             }
             self.status = code
@@ -146,6 +146,10 @@ extension CannedResponse {
             for pair in pairs {
                 guard !pair.key.isEmpty, pair.key.utf8.allSatisfy(isTokenCharacter) else {
                     throw FaultRuleError(field: "headers.\(pair.key)", "not a valid header field name")
+                }
+                // The server frames every response itself; a rule's framing fields would corrupt it.
+                guard !["content-length", "transfer-encoding", "connection"].contains(pair.key.lowercased()) else {
+                    throw FaultRuleError(field: "headers.\(pair.key)", "set by the server; a rule cannot set it")
                 }
                 guard let text = pair.value.scalarText, !text.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) else {
                     throw FaultRuleError(field: "headers.\(pair.key)", "expected a one-line string, got \(pair.value.jsonText)")
@@ -161,7 +165,9 @@ extension CannedResponse {
                 if !self.headers.contains(where: { $0.name.lowercased() == "content-type" }) {
                     self.headers.append(("Content-Type", "application/json"))
                 }
-            default: throw FaultRuleError(field: "body", "expected a string or JSON, got \(body.kind)")
+            default:
+                guard let text = body.scalarText else { throw FaultRuleError(field: "body", "expected a string or JSON, got \(body.kind)") }
+                self.body = text
             }
         }
         try fields.rejectUnread(expected: ["status", "headers", "body"])

@@ -31,20 +31,20 @@ extension FaultRule {
             throw FaultRuleError(field: "", "expected at least one of delay, respond, connection")
         }
         if let probability = fields["probability"] {
-            guard case .number(let chance) = probability, (0...1).contains(chance) else {
+            guard let chance = probability.number, (0...1).contains(chance) else {
                 throw FaultRuleError(field: "probability", "expected a number 0-1, got \(probability.jsonText)")
             }
             self.probability = chance
         }
         if let schedule = fields["schedule"] { self.schedule = try nested("schedule") { () throws(FaultRuleError) in try FaultSchedule(parsing: schedule) } }
         if let limit = fields["limit"] {
-            guard case .number(let count) = limit, let whole = Int(exactly: count), whole >= 0 else {
+            guard let count = limit.number, let whole = Int(exactly: count), whole >= 0 else {
                 throw FaultRuleError(field: "limit", "expected an integer >= 0, got \(limit.jsonText)")
             }
             self.limit = whole
         }
         if let enabled = fields["enabled"] {
-            guard case .bool(let flag) = enabled else {
+            guard let flag = enabled.bool else {
                 throw FaultRuleError(field: "enabled", "expected true or false, got \(enabled.jsonText)")
             }
             self.enabled = flag

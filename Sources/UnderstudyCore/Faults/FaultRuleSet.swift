@@ -122,7 +122,8 @@ public final class ActiveFaultRule: Sendable {
     /// Inside its schedule at monotonic time `now`.
     func isActive(now: UInt64) -> Bool {
         guard let schedule = rule.schedule else { return true }
-        return schedule.isActive(elapsed: .nanoseconds(Int64(clamping: now &- epoch)))
+        // `now` may be a loop's time cached before this rule was made: never negative.
+        return schedule.isActive(elapsed: .nanoseconds(Int64(clamping: now > epoch ? now - epoch : 0)))
     }
 
     public var isActiveNow: Bool { rule.enabled && isActive(now: EventLoop.monotonicNow()) }

@@ -10,6 +10,10 @@ public enum JSONValue: Codable, Equatable, Sendable {
     case string(String)
     case array([JSONValue])
     case object([Member])
+    /// A YAML scalar read as a number or boolean whose text says more than the value
+    /// (`007`, `0x1F`, `yes`): where text is wanted (value globs, header values) the text
+    /// as written is used, elsewhere the value.
+    indirect case scalar(JSONValue, text: String)
 
     /// One key of an object.
     public struct Member: Equatable, Sendable {
@@ -18,11 +22,10 @@ public enum JSONValue: Codable, Equatable, Sendable {
         public init(_ key: String, _ value: JSONValue) { self.key = key; self.value = value }
     }
 
+    /// Decodes from YAML (the config file); keys keep the order the decoder reports.
     public init(from decoder: any Decoder) throws {
         if let keyed = try? decoder.container(keyedBy: AnyKey.self) {
-            self = .object(try keyed.allKeys.sorted { $0.stringValue < $1.stringValue }.map {
-                Member($0.stringValue, try keyed.decode(JSONValue.self, forKey: $0))
-            })
+            self = .object(try keyed.allKeys.map { Member($0.stringValue, try keyed.decode(JSONValue.self, forKey: $0)) })
             return
         }
         if var unkeyed = try? decoder.unkeyedContainer() {
@@ -35,16 +38,24 @@ public enum JSONValue: Codable, Equatable, Sendable {
         if single.decodeNil() {
             self = .null
         } else if let bool = try? single.decode(Bool.self) {
-            self = .bool(bool)
+            self = Self.keepingText(.bool(bool), text: try? single.decode(String.self))
         } else if let number = try? single.decode(Double.self) {
-            self = .number(number)
+            self = Self.keepingText(.number(number), text: try? single.decode(String.self))
         } else {
             self = .string(try single.decode(String.self))
         }
     }
 
+    /// `value`, or `.scalar(value, text:)` when the text as written differs from the value's own.
+    private static func keepingText(_ value: JSONValue, text: String?) -> JSONValue {
+        guard let text, text != value.scalarText else { return value }
+        return .scalar(value, text: text)
+    }
+
     public func encode(to encoder: any Encoder) throws {
         switch self {
+        case .scalar(let value, _):
+            try value.encode(to: encoder)
         case .null:
             var single = encoder.singleValueContainer()
             try single.encodeNil()
@@ -66,11 +77,6 @@ public enum JSONValue: Codable, Equatable, Sendable {
         }
     }
 
-    /// Parses JSON text (the admin API's request bodies).
-    public static func parse(json bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
-    }
-
     /// Compact JSON text, keys in their order (`JSONEncoder` does not keep it).
     public var jsonText: String {
         var text = ""
@@ -80,6 +86,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
 
     private func write(to text: inout String) {
         switch self {
+        case .scalar(let value, _): value.write(to: &text)
         case .null: text += "null"
         case .bool(let value): text += value ? "true" : "false"
         case .number(let value):
@@ -124,6 +131,24 @@ public enum JSONValue: Codable, Equatable, Sendable {
         text += "\""
     }
 
+    /// The number, also when written in YAML as `1e3` or `0x1F`.
+    var number: Double? {
+        switch self {
+        case .number(let value): value
+        case .scalar(let value, _): value.number
+        default: nil
+        }
+    }
+
+    /// The boolean, also when written in YAML as `yes` or `on`.
+    var bool: Bool? {
+        switch self {
+        case .bool(let value): value
+        case .scalar(let value, _): value.bool
+        default: nil
+        }
+    }
+
     /// The members of an object, or nil.
     var members: [Member]? {
         if case .object(let members) = self { members } else { nil }
@@ -137,6 +162,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
     /// How the value is described in messages: `a string`, `a number`, ….
     var kind: String {
         switch self {
+        case .scalar(let value, _): value.kind
         case .null: "null"
         case .bool: "true or false"
         case .number: "a number"
@@ -150,6 +176,7 @@ public enum JSONValue: Codable, Equatable, Sendable {
     /// `X-Version: 2` as a number where the user meant the text `2`), booleans as words.
     var scalarText: String? {
         switch self {
+        case .scalar(_, let text): text
         case .string(let text): text
         case .number(let value): Int(exactly: value).map(String.init) ?? String(value)
         case .bool(let value): value ? "true" : "false"

@@ -36,6 +36,8 @@ extension Exchange {
         case .close:
             connection.close(.fault)
         case .stall:
+            // A client that finished sending before the stall began has given up already.
+            if connection.peerFinished { return connection.close(.clientClose) }
             connection.isStalled = true
             connection.markDelayed()
             after(maxDelay) { $0.connection?.close(.fault) }

@@ -11,6 +11,8 @@ struct OutputShaping {
     var trickle: (bytes: Int, every: UInt64)?
     /// Bytes the current trickle tick may still send.
     var allowance = 0
+    /// Monotonic ns of the next trickle tick (0 until the first burst leaves).
+    var nextTickAt: UInt64 = 0
     /// `truncate`: bytes that may still be sent before the connection is closed.
     var truncateRemaining: Int?
 }
@@ -34,6 +36,7 @@ extension HTTPConnection {
         }
         if now < shaping.releaseAt {
             move(to: .delayed)
+            if deadlineKind == .write { clearDeadline() }   // held on purpose, not by the client
             return wakePump(at: shaping.releaseAt)
         }
         while outboundOffset < outbound.count {
@@ -43,11 +46,17 @@ extension HTTPConnection {
                 count = min(count, remaining)
             }
             if let trickle = shaping.trickle {
+                if shaping.nextTickAt == 0 { shaping.nextTickAt = now &+ trickle.every }
                 if shaping.allowance == 0 {
+                    // The burst is spent: wait for the tick, whatever else wakes the pump.
+                    guard now >= shaping.nextTickAt else {
+                        self.shaping = shaping
+                        move(to: .writing)
+                        if deadlineKind == .write { clearDeadline() }
+                        return wakePump(at: shaping.nextTickAt)
+                    }
                     shaping.allowance = trickle.bytes
-                    self.shaping = shaping
-                    move(to: .writing)
-                    return wakePump(at: now &+ trickle.every)
+                    shaping.nextTickAt = now &+ trickle.every
                 }
                 count = min(count, shaping.allowance)
             }
@@ -56,6 +65,7 @@ extension HTTPConnection {
             switch result {
             case .bytes(let written):
                 outboundOffset += written
+                if deadlineKind == .write && deadline != 0 { setDeadline(.write) }   // progress renews it
                 if shaping.trickle != nil { shaping.allowance -= written }
                 if let remaining = shaping.truncateRemaining { shaping.truncateRemaining = remaining - written }
                 self.shaping = shaping

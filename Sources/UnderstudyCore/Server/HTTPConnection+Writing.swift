@@ -14,6 +14,8 @@ extension HTTPConnection {
                    contentLength: forbidsBody ? nil : response.body.count, into: buffer)
         if !forbidsBody && !currentIsHead { buffer.append(response.body) }
         write(buffer.bytes)
+        // Shaped output completes in `pumpShaped`, perhaps already (then `current` moved on).
+        guard exchange === current, phase != .closed, shaping == nil else { return }
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
     }
 
@@ -59,6 +61,8 @@ extension HTTPConnection {
             write(buffer.bytes)
         }
         currentChunked = false
+        guard exchange === current, phase != .closed else { return }
+        if shaping != nil { return pumpShaped() }   // completes once the shaped bytes are out
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
     }
 

@@ -35,7 +35,7 @@ struct HTTPBinBody {
             guard let value = JSONValue.parse(json: body) else {
                 throw HTTPBinBadParameter(detail: "error parsing request body: invalid JSON")
             }
-            json = value
+            json = value.sortingKeys()   // Go decodes into maps and writes them sorted
         default:
             let type = contentType.isEmpty ? "application/octet-stream" : contentType
             data = "data:\(type);base64,\(Self.base64URL(body))"

@@ -26,6 +26,7 @@ extension JSONValue {
 
     private static func render(_ value: JSONValue, into out: inout String, indent: Int, pretty: Bool, escapeHTML: Bool) {
         switch value {
+        case .scalar(let inner, _): render(inner, into: &out, indent: indent, pretty: pretty, escapeHTML: escapeHTML)
         case .null: out += "null"
         case .bool(let flag): out += flag ? "true" : "false"
         case .number(let number): out += goNumber(number)
