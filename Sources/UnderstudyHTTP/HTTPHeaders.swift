@@ -5,21 +5,29 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
     /// True when some field name starts with `X-Understudy-` (a client's fault request):
     /// noted while parsing, so the fault checkpoint scans the fields only when it is set.
     public private(set) var hasUnderstudyFields = false
+    /// Bit `n % 64` set for every field name `n` bytes long: the fault prefilter tells from it,
+    /// without reading the fields, that a request lacks a header a rule requires.
+    public private(set) var nameLengthBits: UInt64 = 0
 
     public init() {}
     public init(_ fields: [Field]) {
         self.fields = fields
         hasUnderstudyFields = fields.contains { Self.isUnderstudyName($0.name.utf8) }
+        for field in fields { nameLengthBits |= Self.lengthBit(field.name.utf8.count) }
     }
     public init(dictionaryLiteral elements: (String, String)...) {
         self.init(elements.map { (name: $0.0, value: $0.1) })
     }
 
     /// The parser's constructor: it has already classified the names.
-    init(parsed fields: [Field], hasUnderstudyFields: Bool) {
+    init(parsed fields: [Field], hasUnderstudyFields: Bool, nameLengthBits: UInt64) {
         self.fields = fields
         self.hasUnderstudyFields = hasUnderstudyFields
+        self.nameLengthBits = nameLengthBits
     }
+
+    /// The `nameLengthBits` bit of a name `count` bytes long.
+    @inlinable public static func lengthBit(_ count: Int) -> UInt64 { 1 << UInt64(count & 63) }
 
     /// `X-Understudy-…`, ASCII case-insensitively.
     static func isUnderstudyName<Name: Collection<UInt8>>(_ name: Name) -> Bool {
@@ -33,6 +41,7 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
     public mutating func add(_ name: String, _ value: String) {
         fields.append((name, value))
         if Self.isUnderstudyName(name.utf8) { hasUnderstudyFields = true }
+        nameLengthBits |= Self.lengthBit(name.utf8.count)
     }
 
     /// Replaces every field named `name` with one holding `value`.
@@ -43,6 +52,7 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
 
     public mutating func remove(_ name: String) {
         fields.removeAll { $0.name.equalsIgnoringASCIICase(name) }
+        nameLengthBits = fields.reduce(0) { $0 | Self.lengthBit($1.name.utf8.count) }
     }
 
     /// The first value of `name`, if any.

@@ -11,6 +11,7 @@ struct RequestHeadParser {
         var head = try parseRequestLine(bytes, requestLine)
         var fields: [HTTPHeaders.Field] = []
         var hasUnderstudyFields = false
+        var nameLengthBits: UInt64 = 0
         while let line = try lines.next() {
             if line.isEmpty { break }
             if fields.count >= limits.headerFields { throw .tooManyHeaderFields(limit: limits.headerFields) }
@@ -18,9 +19,11 @@ struct RequestHeadParser {
             if line.count > 14 && bytes[line.lowerBound] | 0x20 == UInt8(ascii: "x") && !hasUnderstudyFields {
                 hasUnderstudyFields = HTTPHeaders.isUnderstudyName(bytes[line])
             }
-            fields.append(try parseField(bytes, line))
+            let field = try parseField(bytes, line)
+            nameLengthBits |= HTTPHeaders.lengthBit(field.nameLength)
+            fields.append(field.field)
         }
-        head.headers = HTTPHeaders(parsed: fields, hasUnderstudyFields: hasUnderstudyFields)
+        head.headers = HTTPHeaders(parsed: fields, hasUnderstudyFields: hasUnderstudyFields, nameLengthBits: nameLengthBits)
         return head
     }
 
@@ -61,7 +64,8 @@ struct RequestHeadParser {
         byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") ? Int(byte - UInt8(ascii: "0")) : nil
     }
 
-    private func parseField(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>) throws(RequestRejection) -> HTTPHeaders.Field {
+    private func parseField(_ bytes: UnsafeRawBufferPointer, _ line: Range<Int>)
+        throws(RequestRejection) -> (field: HTTPHeaders.Field, nameLength: Int) {
         let first = bytes[line.lowerBound]
         if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { throw .obsoleteLineFolding }
         guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
@@ -83,7 +87,7 @@ struct RequestHeadParser {
         for index in start..<end where !ByteClass.isFieldValue[Int(bytes[index])] {
             throw bytes[index] == 0 ? .nulByte : .invalidFieldValue
         }
-        return (string(bytes, line.lowerBound..<colon), string(bytes, start..<end))
+        return ((string(bytes, line.lowerBound..<colon), string(bytes, start..<end)), colon - line.lowerBound)
     }
 
     private func string(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>) -> String {

@@ -32,16 +32,9 @@ struct FaultCandidate {
     }
 
     /// A bit for a field name from its length (names of one length share a bit; the full
-    /// matcher tells them apart): equal names give equal bits, and it costs no byte reads.
+    /// matcher tells them apart): `HTTPHeaders.nameLengthBits` has a request's, from parsing.
     static func headerBit(_ name: String) -> UInt64 {
-        1 << UInt64(name.utf8.count & 63)
-    }
-
-    /// The bits of every field name a request carries.
-    static func headerBits(_ headers: HTTPHeaders) -> UInt64 {
-        var bits: UInt64 = 0
-        for field in headers { bits |= headerBit(field.name) }
-        return bits
+        HTTPHeaders.lengthBit(name.utf8.count)
     }
 }
 
@@ -51,90 +44,107 @@ struct FaultCandidate {
 /// which none can match `/health`, this is a few dozen instructions per request.
 final class CandidateList: Sendable {
     let candidates: [FaultCandidate]
-    let blocks: [Block]
+    /// Candidates 0–63 (most lists have no more).
+    let first: Block
+    /// Blocks for candidates 64 and on.
+    let rest: [Block]
 
-    /// The masks of candidates `64 × n` to `64 × n + 63`.
+    /// The masks of 64 candidates: plain values (four steps of each kind at most, inline), so
+    /// reading one costs no reference counting. Steps left out only exclude less: the full
+    /// matchers still decide.
     struct Block: Sendable {
         var all: UInt64 = 0
         /// Candidates needing each requirement bit (`Requirement`), by bit position.
         var needs: (UInt64, UInt64, UInt64) = (0, 0, 0)
-        /// Distinct minimum path lengths, longest first, each with every candidate needing
-        /// at least that much (cumulative).
-        var lengths: [(minimum: Int32, mask: UInt64)] = []
-        /// Distinct required header bits, each with the candidates that require it.
-        var headers: [(bit: UInt64, mask: UInt64)] = []
-    }
+        /// Up to four minimum path lengths, longest first, each with every candidate needing
+        /// at least that much (cumulative masks); unused steps have minimum 0.
+        var lengthMinimums: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+        var lengthMasks: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        /// Up to four required header bits, each with the candidates that require it.
+        var headerBits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var headerMasks: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
 
-    init(_ candidates: [FaultCandidate]) {
-        self.candidates = candidates
-        var blocks: [Block] = []
-        for start in stride(from: 0, to: candidates.count, by: 64) {
-            var block = Block()
-            let members = candidates[start..<min(start + 64, candidates.count)]
+        init() {}
+
+        init(_ members: ArraySlice<FaultCandidate>) {
+            var headers: [(bit: UInt64, mask: UInt64)] = []
             for (offset, candidate) in members.enumerated() {
                 let bit: UInt64 = 1 << UInt64(offset)
-                block.all |= bit
-                if candidate.requirements & FaultCandidate.Requirement.query != 0 { block.needs.0 |= bit }
-                if candidate.requirements & FaultCandidate.Requirement.sqsAction != 0 { block.needs.1 |= bit }
-                if candidate.requirements & FaultCandidate.Requirement.queue != 0 { block.needs.2 |= bit }
-                var headerBits = candidate.headerBits
-                while headerBits != 0 {
-                    let headerBit = headerBits & (~headerBits &+ 1)
-                    headerBits &= headerBits - 1
-                    if let index = block.headers.firstIndex(where: { $0.bit == headerBit }) {
-                        block.headers[index].mask |= bit
+                all |= bit
+                if candidate.requirements & FaultCandidate.Requirement.query != 0 { needs.0 |= bit }
+                if candidate.requirements & FaultCandidate.Requirement.sqsAction != 0 { needs.1 |= bit }
+                if candidate.requirements & FaultCandidate.Requirement.queue != 0 { needs.2 |= bit }
+                var required = candidate.headerBits
+                while required != 0 {
+                    let headerBit = required & (~required &+ 1)
+                    required &= required - 1
+                    if let index = headers.firstIndex(where: { $0.bit == headerBit }) {
+                        headers[index].mask |= bit
                     } else {
-                        block.headers.append((headerBit, bit))
+                        headers.append((headerBit, bit))
                     }
                 }
             }
-            let minimums = Set(members.map(\.minimumPathLength)).filter { $0 > 0 }.sorted(by: >)
-            block.lengths = minimums.map { minimum in
+            let padded = (headers.prefix(4) + Array(repeating: (bit: UInt64(0), mask: UInt64(0)), count: 4)).prefix(4)
+            let h = Array(padded)
+            headerBits = (h[0].bit, h[1].bit, h[2].bit, h[3].bit)
+            headerMasks = (h[0].mask, h[1].mask, h[2].mask, h[3].mask)
+            // Four thresholds spread over the distinct minimums, longest first.
+            let distinct = Set(members.map(\.minimumPathLength)).filter { $0 > 0 }.sorted(by: >)
+            let chosen = distinct.count <= 4 ? distinct
+                : (0..<4).map { distinct[($0 * (distinct.count - 1)) / 3] }
+            let steps = chosen.map { minimum -> (Int32, UInt64) in
                 var mask: UInt64 = 0
                 for (offset, candidate) in members.enumerated() where candidate.minimumPathLength >= minimum {
                     mask |= 1 << UInt64(offset)
                 }
                 return (minimum, mask)
-            }
-            blocks.append(block)
+            } + Array(repeating: (Int32(0), UInt64(0)), count: 4)
+            lengthMinimums = (steps[0].0, steps[1].0, steps[2].0, steps[3].0)
+            lengthMasks = (steps[0].1, steps[1].1, steps[2].1, steps[3].1)
         }
-        self.blocks = blocks
+
+        /// The candidates that pass the integer checks, as bits; `requestBits` gives the
+        /// request's `nameLengthBits` when a header requirement needs them.
+        @inline(__always)
+        func plausible(pathLength: Int32, present: UInt8, requestBits: () -> UInt64) -> UInt64 {
+            var excluded: UInt64 = 0
+            if present & FaultCandidate.Requirement.query == 0 { excluded |= needs.0 }
+            if present & FaultCandidate.Requirement.sqsAction == 0 { excluded |= needs.1 }
+            if present & FaultCandidate.Requirement.queue == 0 { excluded |= needs.2 }
+            // Cumulative masks: the last step whose minimum exceeds the length says it all.
+            if lengthMinimums.3 > pathLength { excluded |= lengthMasks.3 }
+            else if lengthMinimums.2 > pathLength { excluded |= lengthMasks.2 }
+            else if lengthMinimums.1 > pathLength { excluded |= lengthMasks.1 }
+            else if lengthMinimums.0 > pathLength { excluded |= lengthMasks.0 }
+            if all & ~excluded == 0 || headerBits.0 == 0 { return all & ~excluded }
+            let bits = requestBits()
+            if bits & headerBits.0 == 0 { excluded |= headerMasks.0 }
+            if headerBits.1 != 0 && bits & headerBits.1 == 0 { excluded |= headerMasks.1 }
+            if headerBits.2 != 0 && bits & headerBits.2 == 0 { excluded |= headerMasks.2 }
+            if headerBits.3 != 0 && bits & headerBits.3 == 0 { excluded |= headerMasks.3 }
+            return all & ~excluded
+        }
+    }
+
+    init(_ candidates: [FaultCandidate]) {
+        self.candidates = candidates
+        first = Block(candidates.prefix(64))
+        rest = stride(from: 64, to: candidates.count, by: 64).map { Block(candidates[$0..<min($0 + 64, candidates.count)]) }
     }
 
     var isEmpty: Bool { candidates.isEmpty }
+    var blockCount: Int { 1 + rest.count }
 
-    /// The candidates of `block` that pass the integer checks, as bits (bit `i` is
-    /// candidate `64 × block + i`). `headerBits` is worked out on first need and kept.
-    func plausible(block index: Int, pathLength: Int32, present: UInt8, headers: () -> HTTPHeaders,
-                   headerBits: inout UInt64?) -> UInt64 {
-        blocks.withUnsafeBufferPointer { blocks in
-            blocks[index].plausible(pathLength: pathLength, present: present, headers: headers, headerBits: &headerBits)
-        }
-    }
-}
-
-extension CandidateList.Block {
-    /// See `CandidateList.plausible`; reads the step lists in place (no copies, no retains).
+    /// The candidates of block `index` that pass the integer checks, as bits (bit `i` is
+    /// candidate `64 × index + i`).
     @inline(__always)
-    func plausible(pathLength: Int32, present: UInt8, headers: () -> HTTPHeaders, headerBits: inout UInt64?) -> UInt64 {
-        var excluded: UInt64 = 0
-        if present & FaultCandidate.Requirement.query == 0 { excluded |= needs.0 }
-        if present & FaultCandidate.Requirement.sqsAction == 0 { excluded |= needs.1 }
-        if present & FaultCandidate.Requirement.queue == 0 { excluded |= needs.2 }
-        lengths.withUnsafeBufferPointer { steps in
-            for step in steps {
-                if step.minimum <= pathLength { break }
-                excluded |= step.mask
-            }
+    func plausible(block index: Int, pathLength: Int32, present: UInt8, requestBits: () -> UInt64) -> UInt64 {
+        if index == 0 {
+            return first.plausible(pathLength: pathLength, present: present, requestBits: requestBits)
         }
-        if all & ~excluded == 0 { return 0 }
-        if !self.headers.isEmpty {
-            let bits = headerBits ?? FaultCandidate.headerBits(headers())
-            headerBits = bits
-            self.headers.withUnsafeBufferPointer { requirements in
-                for requirement in requirements where bits & requirement.bit == 0 { excluded |= requirement.mask }
-            }
+        return rest.withUnsafeBufferPointer { blocks in
+            blocks[index - 1].plausible(pathLength: pathLength, present: present, requestBits: requestBits)
         }
-        return all & ~excluded
     }
 }

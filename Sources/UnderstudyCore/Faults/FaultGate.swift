@@ -9,6 +9,8 @@ final class FaultGate {
     private let rules: FaultRuleSet
     private var index: FaultIndex
     private var generation: UInt64
+    /// The last short first segment looked up and its list: health checks repeat one path.
+    private var lastSegment: (word: UInt64, count: Int, list: CandidateList)?
     private var random = SplitMix64()
 
     init(rules: FaultRuleSet) {
@@ -32,7 +34,10 @@ final class FaultGate {
 
     private func applyRules(to exchange: Exchange, sqsAction: String?, queue: String?,
                             then handler: @escaping RequestHandler) {
-        if rules.generation != generation { (index, generation) = rules.snapshot() }
+        if rules.generation != generation {
+            (index, generation) = rules.snapshot()
+            lastSegment = nil
+        }
         if index.isEmpty { return handler(exchange) }
         let fired = exchange.request.head.target.utf8.withContiguousStorageIfAvailable { target in
             evaluate(UnsafeRawBufferPointer(target), exchange, sqsAction, queue)
@@ -59,15 +64,14 @@ final class FaultGate {
 
     private func firstFiring(_ path: UnsafeRawBufferPointer, hasQuery: Bool, _ exchange: Exchange, _ sqsAction: String?,
                              _ queue: String?) -> ActiveFaultRule? {
-        let list = index.candidates(forPath: path)
+        let list = candidates(forPath: path)
         if list.isEmpty { return nil }
         let pathLength = Int32(clamping: path.count)
         let present = (hasQuery ? FaultCandidate.Requirement.query : 0)
             | (sqsAction == nil ? 0 : FaultCandidate.Requirement.sqsAction) | (queue == nil ? 0 : FaultCandidate.Requirement.queue)
-        var headerBits: UInt64?
-        for block in list.blocks.indices {
+        for block in 0..<list.blockCount {
             var plausible = list.plausible(block: block, pathLength: pathLength, present: present,
-                                           headers: { exchange.request.headers }, headerBits: &headerBits)
+                                           requestBits: { exchange.request.headers.nameLengthBits })
             while plausible != 0 {
                 let offset = plausible.trailingZeroBitCount
                 plausible &= plausible - 1
@@ -76,6 +80,18 @@ final class FaultGate {
             }
         }
         return nil
+    }
+
+    /// The index's list for the path's first segment; a segment of up to eight bytes equal
+    /// to the last one reuses its list.
+    private func candidates(forPath path: UnsafeRawBufferPointer) -> CandidateList {
+        let segment = FaultIndex.firstSegment(of: path)
+        guard segment.count <= 8 else { return index.candidates(forSegment: segment) }
+        let word = SegmentTable.firstWord(segment)
+        if let last = lastSegment, last.word == word, last.count == segment.count { return last.list }
+        let list = index.candidates(forSegment: segment)
+        lastSegment = (word, segment.count, list)
+        return list
     }
 
     /// The full check of one rule that passed the integer checks; counts the firing if it fires.

@@ -36,7 +36,12 @@ public final class FaultIndex: Sendable {
 
     /// The rules that may match a request for `path` (percent-decoded), in order.
     func candidates(forPath path: UnsafeRawBufferPointer) -> CandidateList {
-        table.lookup(Self.firstSegment(of: path)) ?? everyPath
+        candidates(forSegment: Self.firstSegment(of: path))
+    }
+
+    /// The rules that may match a path whose first segment is `segment`.
+    func candidates(forSegment segment: UnsafeRawBufferPointer) -> CandidateList {
+        table.lookup(segment) ?? everyPath
     }
 
     /// `/api/v1` → `api`; `/` → empty.
