@@ -26,9 +26,8 @@ extension JSONValue {
 
 extension FaultMatch {
     init(parsing value: JSONValue) throws(FaultRuleError) {
-        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
+        var fields = try FieldReader(object: value)
         self.init()
-        var fields = FieldReader(members: members)
         if let path = fields["path"] {
             guard case .string(let pattern) = path, pattern.hasPrefix("/") || pattern.hasPrefix("*") else {
                 throw FaultRuleError(field: "path", "expected a path glob starting with / (like /api/*), got \(path.jsonText)")
@@ -99,28 +98,23 @@ extension DelaySpec {
             guard low <= high else { throw FaultRuleError(field: "", "expected low <= high, got \(value.jsonText)") }
             return .uniform(low, high)
         }
-        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
-        var fields = FieldReader(members: members)
-        func required(_ key: String) throws(FaultRuleError) -> JSONValue {
-            guard let field = fields[key] else { throw FaultRuleError(field: key, "required") }
-            return field
-        }
+        var fields = try FieldReader(object: value)
         let result: DelaySpec
         let expected: [String]
         switch name {
         case "normal":
-            result = .normal(mean: try required("mean").duration("mean"), stddev: try required("stddev").duration("stddev"))
+            result = .normal(mean: try fields.required("mean").duration("mean"), stddev: try fields.required("stddev").duration("stddev"))
             expected = ["mean", "stddev"]
         case "lognormal":
-            let median = try required("median").duration("median")
-            let sigmaValue = try required("sigma")
+            let median = try fields.required("median").duration("median")
+            let sigmaValue = try fields.required("sigma")
             guard let sigma = sigmaValue.number, sigma >= 0, sigma.isFinite else {
                 throw FaultRuleError(field: "sigma", "expected a number >= 0, got \(sigmaValue.jsonText)")
             }
             result = .lognormal(median: median, sigma: sigma)
             expected = ["median", "sigma"]
         default:
-            result = .exponential(mean: try required("mean").duration("mean"))
+            result = .exponential(mean: try fields.required("mean").duration("mean"))
             expected = ["mean"]
         }
         try fields.rejectUnread(expected: expected)
@@ -130,9 +124,8 @@ extension DelaySpec {
 
 extension CannedResponse {
     init(parsing value: JSONValue) throws(FaultRuleError) {
-        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
+        var fields = try FieldReader(object: value)
         self.init()
-        var fields = FieldReader(members: members)
         if let status = fields["status"] {
             guard let number = status.number, let code = Int(exactly: number), (100...599).contains(code) else {
                 throw FaultRuleError(field: "status", "expected an integer 100-599, got \(status.jsonText)")
@@ -194,25 +187,20 @@ extension ConnectionFault {
     }
 
     private static func parameterized(_ name: String, _ value: JSONValue, maxDelay: Duration) throws(FaultRuleError) -> ConnectionFault {
-        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
-        var fields = FieldReader(members: members)
-        func required(_ key: String) throws(FaultRuleError) -> JSONValue {
-            guard let field = fields[key] else { throw FaultRuleError(field: key, "required") }
-            return field
-        }
+        var fields = try FieldReader(object: value)
         let result: ConnectionFault
         switch name {
         case "trickle":
-            let bytes = try required("bytes").integer("bytes", atLeast: 1)
-            let every = try required("every").duration("every")
+            let bytes = try fields.required("bytes").integer("bytes", atLeast: 1)
+            let every = try fields.required("every").duration("every")
             guard every > .zero else { throw FaultRuleError(field: "every", "expected a duration above 0s") }
             result = .trickle(bytes: bytes, every: every)
             try fields.rejectUnread(expected: ["bytes", "every"])
         case "truncate":
-            result = .truncate(bytes: try required("bytes").integer("bytes", atLeast: 0))
+            result = .truncate(bytes: try fields.required("bytes").integer("bytes", atLeast: 0))
             try fields.rejectUnread(expected: ["bytes"])
         default:
-            let delay = try required("delay").duration("delay")
+            let delay = try fields.required("delay").duration("delay")
             guard delay <= maxDelay else {
                 throw FaultRuleError(field: "delay", "\(ConfigDuration(delay)) is above faults.max_delay (\(ConfigDuration(maxDelay)))")
             }
@@ -225,9 +213,8 @@ extension ConnectionFault {
 
 extension FaultSchedule {
     init(parsing value: JSONValue) throws(FaultRuleError) {
-        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
+        var fields = try FieldReader(object: value)
         self.init()
-        var fields = FieldReader(members: members)
         if let after = fields["after"] { self.after = try after.duration("after") }
         if let duration = fields["for"] { self.duration = try duration.duration("for") }
         if let every = fields["every"] {

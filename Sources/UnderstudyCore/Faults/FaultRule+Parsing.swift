@@ -5,8 +5,7 @@ extension FaultRule {
                              "limit", "enabled"]
 
     public init(parsing value: JSONValue, maxDelay: Duration) throws(FaultRuleError) {
-        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
-        var fields = FieldReader(members: members)
+        var fields = try FieldReader(object: value)
         guard let nameValue = fields["name"] else { throw FaultRuleError(field: "name", "required") }
         self.init(name: try Self.parseName(nameValue))
         if let match = fields["match"] { self.match = try nested("match") { () throws(FaultRuleError) in try FaultMatch(parsing: match) } }
@@ -68,6 +67,18 @@ struct FieldReader {
     private var read: Set<String> = []
 
     init(members: [JSONValue.Member]) { self.members = members }
+
+    /// The fields of `value`, which must be an object.
+    init(object value: JSONValue) throws(FaultRuleError) {
+        guard let members = value.members else { throw FaultRuleError(field: "", "expected an object, got \(value.kind)") }
+        self.init(members: members)
+    }
+
+    /// The field `key`, which must be there.
+    mutating func required(_ key: String) throws(FaultRuleError) -> JSONValue {
+        guard let field = self[key] else { throw FaultRuleError(field: key, "required") }
+        return field
+    }
 
     subscript(key: String) -> JSONValue? {
         mutating get {

@@ -80,55 +80,8 @@ public enum JSONValue: Codable, Equatable, Sendable {
     /// Compact JSON text, keys in their order (`JSONEncoder` does not keep it).
     public var jsonText: String {
         var text = ""
-        write(to: &text)
+        Self.render(self, into: &text, indent: 0, pretty: false, escapeHTML: false)
         return text
-    }
-
-    private func write(to text: inout String) {
-        switch self {
-        case .scalar(let value, _): value.write(to: &text)
-        case .null: text += "null"
-        case .bool(let value): text += value ? "true" : "false"
-        case .number(let value):
-            if let integer = Int(exactly: value) { text += String(integer) }
-            else if value.isFinite { text += String(value) }
-            else { text += "null" }
-        case .string(let value): Self.writeQuoted(value, to: &text)
-        case .array(let items):
-            text += "["
-            for (index, item) in items.enumerated() {
-                if index > 0 { text += "," }
-                item.write(to: &text)
-            }
-            text += "]"
-        case .object(let members):
-            text += "{"
-            for (index, member) in members.enumerated() {
-                if index > 0 { text += "," }
-                Self.writeQuoted(member.key, to: &text)
-                text += ":"
-                member.value.write(to: &text)
-            }
-            text += "}"
-        }
-    }
-
-    /// A JSON string literal (RFC 8259 §7): quote, backslash and control characters escaped.
-    static func writeQuoted(_ value: String, to text: inout String) {
-        text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case _ where scalar.value < 0x20:
-                text += "\\u00" + (scalar.value < 0x10 ? "0" : "") + String(scalar.value, radix: 16)
-            default: text.unicodeScalars.append(scalar)
-            }
-        }
-        text += "\""
     }
 
     /// The number, also when written in YAML as `1e3` or `0x1F`.
