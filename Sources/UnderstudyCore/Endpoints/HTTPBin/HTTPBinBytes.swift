@@ -51,6 +51,6 @@ enum HTTPBinBytes {
         }
         headers.add("Content-Type", "text/plain; charset=utf-8")
         let body = (0..<count).map { UInt8(ascii: "a") + UInt8($0 % 26) }
-        HTTPBinServeContent.serve(exchange, body: body, headers: headers, rangeHeader: exchange.request.headers["Range"])
+        HTTPBinServeContent.serve(exchange, body: body, headers: headers, modified: nil)
     }
 }

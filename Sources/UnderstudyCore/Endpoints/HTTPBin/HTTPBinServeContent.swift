@@ -1,13 +1,29 @@
 import UnderstudyHTTP
 
 /// Go's `http.ServeContent` for a body held in memory, as go-httpbin's `/range` and `/etag`
-/// use it: the route sets its fields, then this answers the whole body, one range (206 with
-/// `Content-Range`) or several (206 `multipart/byteranges`), or 416.
+/// use it: the route sets its fields, then this checks the preconditions (412, 304) and
+/// answers the whole body, one range (206 with `Content-Range`), several (206
+/// `multipart/byteranges`), or 416.
 enum HTTPBinServeContent {
-    /// Answers `body` with `headers` (the route's `ETag`, `Content-Type`, …) and `rangeHeader`,
-    /// the `Range` field that survived the preconditions (nil: none, or ignored).
-    static func serve(_ exchange: Exchange, body: [UInt8], headers: HTTPHeaders, rangeHeader: String?) {
+    /// Answers `body` with `headers` (the route's `ETag`, `Content-Type`, …); `modified` is
+    /// the `Last-Modified` second, nil for Go's zero time (no field, date conditions ignored).
+    static func serve(_ exchange: Exchange, body: [UInt8], headers: HTTPHeaders, modified: Int?) {
         var headers = headers
+        if let modified { headers.set("Last-Modified", HTTPDate.format(epochSeconds: modified)) }
+        let request = exchange.request
+        let rangeHeader: String?
+        switch HTTPBinPreconditions.evaluate(method: request.method, headers: request.headers,
+                                              etag: headers["ETag"], modified: modified) {
+        case .preconditionFailed:
+            return exchange.answer(HTTPResponse(status: 412, headers: headers))
+        case .notModified:
+            // Go's writeNotModified: no representation metadata; Last-Modified only without an ETag.
+            for name in ["Content-Type", "Content-Length", "Content-Encoding"] { headers.remove(name) }
+            if headers["ETag"] != nil { headers.remove("Last-Modified") }
+            return exchange.answer(HTTPResponse(status: 304, headers: headers))
+        case .proceed(let range):
+            rangeHeader = range
+        }
         var ranges: [HTTPBinByteRange] = []
         if let rangeHeader, !rangeHeader.isEmpty {
             switch HTTPBinByteRanges.parse(rangeHeader, size: body.count) {
