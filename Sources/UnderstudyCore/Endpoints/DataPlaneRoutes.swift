@@ -28,6 +28,8 @@ struct DataPlaneRoutes {
             exchange.route = "OPTIONS"
             return HTTPBinCORS.preflight(exchange)
         }
+        // ServeMux: a non-canonical path is redirected before any route is matched.
+        if HTTPBinCleanPath.redirectIfNeeded(exchange) { return }
         let segments = HTTPBinPath(path)
         guard let first = segments.first else { return Self.notFound(exchange) }
         let s = httpbin, p = segments

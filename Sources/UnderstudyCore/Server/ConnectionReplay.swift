@@ -3,7 +3,7 @@ import UnderstudyNet
 
 /// Drives one data-plane connection over an in-memory stream — bytes in, split at given
 /// points, then end of stream — and checks what came out: well-formed HTTP/1.1 responses,
-/// at most one per request (plus `100 Continue`), and a connection that ended. The
+/// at most one per request (plus interim 1xx heads: `100 Continue`, `/status/103`), and a connection that ended. The
 /// connection fuzzer and the tests share it, as the parser's fuzzer shares
 /// `RequestParser.checkSplitAgreement`. Call it on `loop`'s thread.
 public enum ConnectionReplay {
@@ -23,7 +23,7 @@ public enum ConnectionReplay {
         case .success(let parsed): statuses = parsed
         case .failure(let problem): return problem.description
         }
-        let answers = statuses.filter { $0 != 100 }.count
+        let answers = statuses.filter { !isInterim($0) }.count
         if answers > max(events.count, 1) { return "\(answers) responses to \(events.count) requests" }
         if !output.ended { return "the connection stayed open after end of stream" }
         return nil
@@ -60,6 +60,9 @@ public enum ConnectionReplay {
         return (stream.output, ended)
     }
 
+    /// A 1xx head that precedes the answer (101 is itself an answer).
+    static func isInterim(_ status: Int) -> Bool { (100..<200).contains(status) && status != 101 }
+
     struct Problem: Error, CustomStringConvertible {
         var description: String
     }
@@ -81,8 +84,8 @@ public enum ConnectionReplay {
             }
             statuses.append(status)
             rest = rest[headEnd.upperBound...]
-            if status == 100 { continue }
-            let index = statuses.filter { $0 != 100 }.count - 1
+            if isInterim(status) { continue }
+            let index = statuses.filter { !isInterim($0) }.count - 1
             if index < methods.count && methods[index] == "HEAD" { continue }
             let length = lines.dropFirst().first { $0.lowercased().hasPrefix("content-length:") }
                 .flatMap { Int(String($0.dropFirst("content-length:".count).filter { $0 != " " })) } ?? 0

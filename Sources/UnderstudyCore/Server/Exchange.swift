@@ -59,6 +59,17 @@ public final class Exchange {
         replacement(self)
     }
 
+    /// Sends an interim response (`103 Early Hints`, RFC 9110 §15.2) ahead of the final one:
+    /// status line and `headers`, no body. Only for HTTP/1.1 requests (RFC 9110 §15.2 forbids
+    /// 1xx to HTTP/1.0 clients), only before the final answer starts, and not while a fault
+    /// rule replaces the answer; 101 is a final status, not accepted here. False when not sent.
+    @discardableResult
+    public func sendInformational(status: Int, headers: HTTPHeaders = HTTPHeaders()) -> Bool {
+        guard (100..<200).contains(status), status != 101, !isAnswered, !isIntercepted,
+              request.version == .http1_1, let connection else { return false }
+        return connection.sendInformational(status: status, headers: headers, for: self)
+    }
+
     /// Sends `response` after `delay`, on a timer: the connection counts as `delayed` meanwhile.
     public func respond(after delay: Duration, _ response: HTTPResponse) {
         guard delay != .zero else { return respond(response) }

@@ -66,6 +66,21 @@ extension HTTPConnection {
         if outboundOffset >= outbound.count { responseWritten() } else { move(to: .writing) }
     }
 
+    /// An interim 1xx head before `exchange`'s final response, through the same write path
+    /// (backpressure, shaping); framing fields are left out, as Go leaves them out.
+    func sendInformational(status: Int, headers: HTTPHeaders, for exchange: Exchange) -> Bool {
+        guard exchange === current, phase != .closed, !currentStreaming else { return false }
+        let buffer = takeScratch()
+        ResponseSerializer.writeStatusLine(status: status, into: buffer)
+        for field in headers where !field.name.equalsIgnoringASCIICase("Content-Length")
+            && !field.name.equalsIgnoringASCIICase("Transfer-Encoding") {
+            ResponseSerializer.appendField(field.name, field.value, to: buffer)
+        }
+        buffer.append("\r\n")
+        write(buffer.bytes)
+        return true
+    }
+
     /// Bytes outside any response (`100 Continue`).
     func writeRaw(_ bytes: StaticString) {
         bytes.withUTF8Buffer { write(UnsafeRawBufferPointer($0)) }

@@ -4,7 +4,7 @@ import Glibc
 import UnderstudyHTTP
 
 /// Caching and header echoes: `/cache` (304 for any conditional request), `/cache/{n}`
-/// (`Cache-Control: public, max-age=n`), `/etag/{etag}` (RFC 9110 §13 preconditions) and
+/// (`Cache-Control: public, max-age=n`), `/etag/{etag}` (Go's `ServeContent`: RFC 9110 §13 preconditions, ranges) and
 /// `/response-headers` (query pairs become response fields).
 enum HTTPBinCaching {
     static func cache(_ exchange: Exchange) {
@@ -27,38 +27,12 @@ enum HTTPBinCaching {
         exchange.answerJSON(exchange.facts.noBodyMembers, headers: ["Cache-Control": "public, max-age=\(seconds)"])
     }
 
-    /// The `/get` body with `ETag: "<etag>"`: `If-None-Match` hits → 304 (GET/HEAD) or 412,
-    /// an `If-Match` miss → 412.
+    /// The `/get` body as `text/plain` with `ETag: "<etag>"`, served as Go's `ServeContent`
+    /// with the current second as its modification time (preconditions, `If-Range`, ranges).
     static func etag(_ exchange: Exchange, _ etag: String) {
-        let request = exchange.request
-        var headers: HTTPHeaders = ["ETag": "\"\(etag)\"", "Content-Type": "text/plain; charset=utf-8",
-                                    "Last-Modified": HTTPDate.format(epochSeconds: Int(time(nil))), "Accept-Ranges": "bytes"]
-        let tag = "\"\(etag)\""
-        if let ifMatch = request.headers["If-Match"], !matches(ifMatch, tag, weak: false) {
-            return exchange.answer(HTTPResponse(status: 412, headers: ["ETag": tag]))
-        }
-        if let ifNoneMatch = request.headers["If-None-Match"], matches(ifNoneMatch, tag, weak: true) {
-            let status = DataPlaneRoutes.isRead(exchange) ? 304 : 412
-            headers.remove("Content-Type")
-            headers.remove("Last-Modified")
-            return exchange.answer(HTTPResponse(status: status, headers: headers))
-        }
-        exchange.answer(HTTPResponse(status: 200, headers: headers,
-                                     body: Array(JSONValue.object(exchange.facts.noBodyMembers).goPrettyText.utf8)))
-    }
-
-    /// Does a list of entity tags (or `*`) match `tag`? Weak comparison ignores `W/`.
-    static func matches(_ list: String, _ tag: String, weak: Bool) -> Bool {
-        for item in list.split(separator: ",") {
-            var candidate = item.trimmedOWS
-            if candidate == "*" { return true }
-            if candidate.hasPrefix("W/") {
-                guard weak else { continue }
-                candidate = candidate.dropFirst(2)
-            }
-            if candidate == tag { return true }
-        }
-        return false
+        let headers: HTTPHeaders = ["ETag": "\"\(etag)\"", "Content-Type": "text/plain; charset=utf-8"]
+        let body = Array(JSONValue.object(exchange.facts.noBodyMembers).goPrettyText.utf8)
+        HTTPBinServeContent.serve(exchange, body: body, headers: headers, modified: Int(time(nil)))
     }
 
     /// `/response-headers?K=v…`: each pair as a response field and the pairs as the JSON body

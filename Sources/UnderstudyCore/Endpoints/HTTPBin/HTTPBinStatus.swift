@@ -10,7 +10,8 @@ enum HTTPBinStatus {
         var body = ""
         switch code {
         case 100..<200 where code != 101:
-            // go-httpbin sends the interim response, then a final empty 200; the interim one is left out here.
+            // go-httpbin sends the interim response, then a final empty 200; `status` sends the
+            // interim one, fault rules (`X-Understudy-Status`) answer the 200 alone.
             return HTTPResponse(status: 200, headers: headers)
         case 300:
             headers.add("Location", "/image/jpeg")
@@ -48,6 +49,12 @@ enum HTTPBinStatus {
     static func status(_ exchange: Exchange, _ value: String) {
         do {
             let code = value.contains(",") ? try pick(from: value) : try GoParse.statusCode(Substring(value))
+            if (100..<200).contains(code) && code != 101 {
+                // Go writes a 1xx at once with the fields set so far: CORS and Content-Type.
+                var headers = exchange.corsHeaders
+                headers.add("Content-Type", "text/plain; charset=utf-8")
+                exchange.sendInformational(status: code, headers: headers)
+            }
             exchange.answer(statusResponse(code))
         } catch {
             exchange.answerBadRequest(error)
