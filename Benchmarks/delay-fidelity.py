@@ -6,7 +6,8 @@
 
 Opens --connections connections at up to --rate per second, each sending one
 `GET /delay/{delay}` as soon as it is connected, and measures each request's latency from
-its send to its last response byte. Reports the overshoot (latency minus the delay): p50,
+its send to its last response byte: the arrival time is the kernel's receive timestamp
+(SO_TIMESTAMPNS), so this client's own lag in reading does not count against the server. Reports the overshoot (latency minus the delay): p50,
 p99 and max, plus errors, and the server's thread count and RSS, sampled every 50 ms during
 the run (its process and its children). Runs Understudy, then the peer, python httpbin
 (PyPI `httpbin`) under gunicorn with one gevent worker, in one invocation: the same client,
@@ -25,9 +26,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import struct
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+SO_TIMESTAMPNS = getattr(socket, "SO_TIMESTAMPNS", 35)   # Linux; the control message has the same type
+CMSG_SPACE = socket.CMSG_SPACE(16)
 
 
 def free_port():
@@ -131,6 +135,7 @@ def load(port, path, connections, rate, pid, timeout):
             sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
             sock.setblocking(False)
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
             request = Request(sock)
             code = sock.connect_ex(("127.0.0.1", port))
             if code not in (0, errno.EINPROGRESS):
@@ -154,7 +159,7 @@ def load(port, path, connections, rate, pid, timeout):
                     request.error = os.strerror(code)
                 else:
                     try:
-                        request.sent_at = time.monotonic()
+                        request.sent_at = time.time_ns()
                         sock.send(request_bytes)
                         request.state = "waiting"
                         selector.modify(sock, selectors.EVENT_READ, request)
@@ -165,15 +170,20 @@ def load(port, path, connections, rate, pid, timeout):
                 sock.close()
                 finished += 1
                 continue
+            arrived = None
             try:
-                data = sock.recv(65536)
+                data, ancillary, _, _ = sock.recvmsg(65536, CMSG_SPACE)
+                for level, kind, payload in ancillary:
+                    if level == socket.SOL_SOCKET and kind == SO_TIMESTAMPNS and len(payload) >= 16:
+                        seconds, nanoseconds = struct.unpack("qq", payload[:16])
+                        arrived = seconds * 1_000_000_000 + nanoseconds
             except OSError as error:
                 data, request.error = b"", str(error)
             if data:
                 request.buffer += data
                 if not complete(request.buffer):
                     continue
-                request.done_at = time.monotonic()
+                request.done_at = arrived if arrived is not None else time.time_ns()
             elif request.error is None:
                 request.error = "closed before a full response"
             selector.unregister(sock)
@@ -187,7 +197,7 @@ def load(port, path, connections, rate, pid, timeout):
             except (KeyError, ValueError):
                 pass
             request.sock.close()
-    latencies = [r.done_at - r.sent_at for r in requests if r.done_at is not None]
+    latencies = [(r.done_at - r.sent_at) / 1e9 for r in requests if r.done_at is not None]
     statuses = {}
     for r in requests:
         if r.done_at is not None:

@@ -96,7 +96,16 @@ public final class EventLoop: @unchecked Sendable {
             let count = us_epoll_wait(epollFD, events, Int32(capacity), waitTimeoutMilliseconds())
             now = us_monotonic_ns()
             if count > 0 {
-                for index in 0..<Int(count) { dispatch(events[index]) }
+                for index in 0..<Int(count) {
+                    dispatch(events[index])
+                    // A long batch (accepting a burst of connections) must not hold back due
+                    // timers: every 32 events, fire those whose time has come.
+                    if index & 31 == 31 {
+                        now = us_monotonic_ns()
+                        runDueTimers()
+                    }
+                }
+                now = us_monotonic_ns()
             }
             runDueTimers()
             runInbox()
