@@ -19,7 +19,7 @@ public final class EventLoop: @unchecked Sendable {
     }
     private var registrations: [Registration?] = []
     private var generation: UInt32 = 0
-    private var timers = TimerQueue()
+    private var timers = TimerQueue(capacity: 16_384)
     private let inbox = Locked<[@Sendable () -> Void]>([])
     private var iterationEndHooks: [() -> Void] = []
     private var isRunning = true

@@ -15,6 +15,15 @@ struct TimerQueue {
 
     var count: Int { actions.count }
 
+    /// Room for `capacity` pending timers made up front (as nginx sizes its connection
+    /// arrays at start): growing the table while thousands of timers are pending rehashes
+    /// all of them at once, a pause of milliseconds that lands on timers due meanwhile.
+    /// Only touched pages cost memory.
+    init(capacity: Int = 0) {
+        heap.reserveCapacity(capacity)
+        actions.reserveCapacity(capacity)
+    }
+
     mutating func schedule(at deadline: UInt64, _ action: @escaping () -> Void) -> UInt64 {
         let id = nextID
         nextID += 1

@@ -28,6 +28,9 @@ final class LoopContext {
         self.shared = shared
         self.observer = observer
         self.deadlines = DeadlineDurations(settings)
+        // Sized up front (only touched pages cost memory), so a burst of connections does not
+        // rehash the table mid-burst.
+        connections.reserveCapacity(min(settings.maxConnections > 0 ? settings.maxConnections : 16_384, 16_384))
     }
 
     /// The `Date` header value, formatted once per second.
