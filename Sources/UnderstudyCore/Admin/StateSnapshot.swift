@@ -89,7 +89,7 @@ extension UnderstudyServer {
         return StateSnapshot(
             lifecycle: lifecycle.withLock { $0.rawValue },
             draining: dataPlane.shared.isDraining,
-            uptimeSeconds: Double(uptime.components.seconds) + Double(uptime.components.attoseconds) / 1e18,
+            uptimeSeconds: uptime.seconds,
             loops: dataLoops.count,
             listeners: listeners.map { .init(plane: $0.plane, address: $0.socket.boundAddress.description) },
             connections: .init(dataPlane),

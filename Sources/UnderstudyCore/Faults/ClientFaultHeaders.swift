@@ -21,14 +21,11 @@ struct ClientFaultHeaders {
         if delay == nil && status == nil { return nil }
     }
 
-    /// `1.5s`, `250ms`, or a bare number of seconds (`1.5`).
+    /// `1.5s`, `250ms`, or a bare number of seconds (`1.5`): what `/delay/{n}` reads; never negative.
     static func parseDelay(_ text: String) -> Duration? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) {
-            guard seconds.isFinite, seconds >= 0 else { return nil }
-            return .nanoseconds(Int64(min(seconds, 1e9) * 1e9))
-        }
-        return (try? ConfigDuration(parsing: trimmed))?.duration
+        guard let delay = try? GoParse.duration(Substring(text.trimmingCharacters(in: .whitespaces))), delay >= .zero
+        else { return nil }
+        return delay
     }
 
     /// What `/status/{code}` would answer.

@@ -38,14 +38,6 @@ public enum DelaySpec: Equatable, Sendable {
     }
 }
 
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) / 1e18
-    }
-}
-
 /// A small, fast generator (SplitMix64) for per-loop rolls and samples; seedable, so a test
 /// can check a distribution's quantiles from a fixed seed.
 public struct SplitMix64: RandomNumberGenerator, Sendable {

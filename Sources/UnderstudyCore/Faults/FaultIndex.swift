@@ -34,11 +34,6 @@ public final class FaultIndex: Sendable {
 
     var isEmpty: Bool { rules.isEmpty }
 
-    /// The rules that may match a request for `path` (percent-decoded), in order.
-    func candidates(forPath path: UnsafeRawBufferPointer) -> CandidateList {
-        candidates(forSegment: Self.firstSegment(of: path))
-    }
-
     /// The rules that may match a path whose first segment is `segment`.
     func candidates(forSegment segment: UnsafeRawBufferPointer) -> CandidateList {
         table.lookup(segment) ?? everyPath

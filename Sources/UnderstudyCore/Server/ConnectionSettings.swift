@@ -29,4 +29,10 @@ public struct ConnectionSettings: Sendable {
 
 extension Duration {
     var nanoseconds: UInt64 { UInt64(nanosecondsClamped) }
+
+    /// The duration in seconds, as a `Double`.
+    var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
 }

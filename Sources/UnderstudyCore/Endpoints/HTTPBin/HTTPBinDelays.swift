@@ -1,4 +1,5 @@
 import UnderstudyHTTP
+import UnderstudyNet
 
 /// `/delay/{duration}` and `/drip`: waits on timers (never sleeps), bounded by
 /// `faults.max_delay` where go-httpbin bounds them by 10 s; a client that leaves is logged as 499.
@@ -93,7 +94,7 @@ enum HTTPBinLimits {
     /// `computePausePerWrite`: `ceil(duration / (count - 1))`, or `duration` for one write.
     static func pausePerWrite(_ duration: Duration, count: Int) -> Duration {
         guard count > 1 else { return duration }
-        let ns = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        let ns = duration.nanosecondsClamped   // durations here are validated non-negative
         let gaps = Int64(count - 1)
         return .nanoseconds((ns + gaps - 1) / gaps)
     }

@@ -60,33 +60,13 @@ enum GoParse {
     }
 
     /// `time.ParseDuration`: `[-+]?(number unit)+`, units ns us µs ms s m h; a bare `0` is allowed.
+    /// The unsigned part is `ConfigDuration`'s parser (the same grammar, exact to the nanosecond).
     static func goDuration(_ text: Substring) -> Duration? {
         var rest = text
         var negative = false
         if let sign = rest.first, sign == "-" || sign == "+" { negative = sign == "-"; rest = rest.dropFirst() }
-        if rest == "0" { return .zero }
-        guard !rest.isEmpty else { return nil }
-        var total = 0.0
-        while !rest.isEmpty {
-            let number = rest.prefix { $0.isASCIIDigit || $0 == "." }
-            guard !number.isEmpty, number != ".", let value = Double(number.hasPrefix(".") ? "0" + number : String(number)) else { return nil }
-            rest = rest.dropFirst(number.count)
-            let unit = rest.prefix { !$0.isASCIIDigit && $0 != "." }
-            rest = rest.dropFirst(unit.count)
-            let scale: Double
-            switch unit {
-            case "ns": scale = 1
-            case "us", "µs", "μs": scale = 1e3
-            case "ms": scale = 1e6
-            case "s": scale = 1e9
-            case "m": scale = 60e9
-            case "h": scale = 3600e9
-            default: return nil
-            }
-            total += value * scale
-        }
-        guard total < 9.2e18 else { return nil }
-        return .nanoseconds(Int64(negative ? -total : total))
+        guard let parsed = try? ConfigDuration(parsing: String(rest)) else { return nil }
+        return negative ? .zero - parsed.duration : parsed.duration
     }
 
     /// Go's `Duration.String`: `0s`, `1ns`, `1.5µs`, `100ms`, `1.5s`, `1m0s`, `1h30m0s`, `-1s`.
@@ -128,7 +108,7 @@ enum GoParse {
     /// `Server-Timing` entries, `name;dur=12.34;desc="…"`, joined with `, `.
     static func serverTiming(_ entries: [(name: String, duration: Duration, description: String)]) -> String {
         entries.map { entry in
-            let ms = Double(entry.duration.components.seconds) * 1000 + Double(entry.duration.components.attoseconds) / 1e15
+            let ms = entry.duration.seconds * 1000
             return "\(entry.name);dur=\(twoDecimals(ms));desc=\"\(entry.description)\""
         }.joined(separator: ", ")
     }
