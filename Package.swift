@@ -41,6 +41,8 @@ let package = Package(
             name: "UnderstudyCore",
             dependencies: [
                 "UnderstudyNet", "UnderstudyHTTP", "CUnderstudyShims", "CSSL", "CZlib",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
