@@ -33,9 +33,18 @@ struct AdminRoutes {
             exchange.route = "/api/faults/{name}"
             let name = URLEncoding.decode(path.dropFirst("/api/faults/".count))
             exchange.respond(FaultsAPI(rules: server.faults).handle(request, name: name))
+        case (_, "/api/queues"):
+            exchange.route = "/api/queues"
+            exchange.respond(QueuesAPI(store: server.queues).handle(request, name: nil, messages: false))
+        case (_, _) where path.hasPrefix("/api/queues/") && path.count > "/api/queues/".count:
+            var rest = path.dropFirst("/api/queues/".count)
+            let messages = rest.hasSuffix("/messages")
+            if messages { rest = rest.dropLast("/messages".count) }
+            exchange.route = messages ? "/api/queues/{name}/messages" : "/api/queues/{name}"
+            exchange.respond(QueuesAPI(store: server.queues).handle(request, name: URLEncoding.decode(rest), messages: messages))
         case ("GET", "/"), ("HEAD", "/"):
             exchange.route = "/"
-            exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/api/faults", "/metrics"]]))
+            exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/api/faults", "/api/queues", "/metrics"]]))
         case (_, "/api/state"), (_, "/metrics"), (_, "/"):
             exchange.route = path == "/" ? "/" : String(path)
             exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",

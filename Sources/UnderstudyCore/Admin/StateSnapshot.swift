@@ -55,6 +55,7 @@ struct StateSnapshot: Encodable {
     var traffic: Traffic
     var health: HealthAnswerJSON
     var faults: [FaultStatus]
+    var queues: [QueueSummary]
     var libraries: [String: String]
 
     /// A rule in force and how often it fired.
@@ -75,7 +76,7 @@ struct StateSnapshot: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case lifecycle, draining, loops, listeners, connections, traffic, health, faults, libraries
+        case lifecycle, draining, loops, listeners, connections, traffic, health, faults, queues, libraries
         case uptimeSeconds = "uptime_seconds"
         case adminConnections = "admin_connections"
     }
@@ -98,6 +99,7 @@ extension UnderstudyServer {
                            bytesOut: dataPlane.bytesSent),
             health: health,
             faults: faults.rules.map(StateSnapshot.FaultStatus.init),
+            queues: queues.summaries(),
             libraries: ["openssl": String(cString: cssl_version()), "zlib": String(cString: czlib_version())])
     }
 }

@@ -30,6 +30,7 @@ extension UnderstudyConfig {
         check.duration(health.delay, "health.delay", above: nil)
         check.duration(faults.maxDelay, "faults.max_delay", above: .zero)
         check.faultRules(faults)
+        check.sqs(sqs)
         check.duration(shutdown.drain, "shutdown.drain", above: nil)
         check.duration(shutdown.grace, "shutdown.grace", above: nil)
         return check.issues
@@ -86,6 +87,40 @@ struct ConfigChecks {
                 }
             } catch {
                 issues.append(ConfigIssue(key + (error.field.isEmpty ? [] : Self.path(error.field)), error.reason))
+            }
+        }
+    }
+
+    /// Region and account shapes, storage form, credentials when signatures are checked,
+    /// and each declared queue as CreateQueue would take it (names unique, dead-letter
+    /// targets declared before the queues that name them).
+    mutating func sqs(_ sqs: SQSConfig) {
+        that(!sqs.region.isEmpty && sqs.region.utf8.allSatisfy { $0 == 0x2D || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) },
+             "sqs.region", "expected a region name like us-east-1, got \"\(sqs.region)\"")
+        that(sqs.accountID.utf8.count == 12 && sqs.accountID.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 },
+             "sqs.account_id", "expected 12 digits, got \"\(sqs.accountID)\"")
+        that(sqs.storage == "memory" || (sqs.sqlitePath.map { !$0.isEmpty } ?? false), "sqs.storage",
+             "expected memory or sqlite:PATH, got \"\(sqs.storage)\"")
+        that(!sqs.verifySignatures || !sqs.credentials.isEmpty, "sqs.credentials",
+             "required when sqs.verify_signatures is true", blaming: "sqs.verify_signatures")
+        for (index, credential) in sqs.credentials.enumerated() {
+            that(!credential.accessKeyID.isEmpty, "sqs.credentials.[\(index)].access_key_id", "expected a non-empty key id")
+            that(!credential.secretAccessKey.isEmpty, "sqs.credentials.[\(index)].secret_access_key", "expected a non-empty secret")
+        }
+        integer(sqs.maxMessages, "sqs.max_messages", atLeast: 0)
+        let store = QueueStore()
+        var names = Set<String>()
+        for (index, queue) in sqs.queues.enumerated() {
+            let key = "sqs.queues.[\(index)]"
+            guard names.insert(queue.name).inserted else {
+                that(false, key + ".name", "another queue is already called \(queue.name)")
+                continue
+            }
+            do throws(SQSError) {
+                try store.createQueue(queue.name, attributes: queue.attributePairs, tags: queue.tags)
+            } catch {
+                let field = queue.attributePairs.first { error.message.contains($0.name) }?.name
+                that(false, key + (field.map { ".attributes.\($0)" } ?? ".name"), error.message)
             }
         }
     }

@@ -11,13 +11,14 @@ public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
     public var admin = AdminConfig()
     public var health = HealthConfig()
     public var faults = FaultsConfig()
+    public var sqs = SQSConfig()
     public var log = LogConfig()
     public var shutdown = ShutdownConfig()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, admin, health, faults, log, shutdown
+        case server, admin, health, faults, sqs, log, shutdown
     }
 }
 

@@ -115,7 +115,7 @@ final class FaultGate {
         case nil:
             act = handler
         case .respond(let canned):
-            act = { $0.respond(canned.response) }
+            act = { $0.respond(canned.response(for: $0)) }
         case .connection(let fault):
             switch fault {
             case .reset, .close, .stall:
@@ -145,7 +145,7 @@ final class FaultGate {
                 let now = exchange.loop.now
                 let remaining = Duration.nanoseconds(Int64(clamping: releaseAt > now ? releaseAt - now : 0))
                 let replace: (Exchange) -> Void = { exchange in
-                    if case .respond(let canned) = rule.action { exchange.deliver(canned.response) } else { act(exchange) }
+                    if case .respond(let canned) = rule.action { exchange.deliver(canned.response(for: exchange)) } else { act(exchange) }
                 }
                 remaining > .zero ? exchange.after(remaining, countsAsDelayed: true, replace) : replace(exchange)
             }
@@ -209,6 +209,17 @@ extension ConnectionFault {
 }
 
 extension CannedResponse {
+    /// The answer for this exchange: an `sqs_error` in the request's SQS protocol (JSON 1.0
+    /// when the request was not an SQS call), else status, fields and body as given.
+    func response(for exchange: Exchange) -> HTTPResponse {
+        guard let sqsError else { return response }
+        var error = SQSErrorCatalog.error(named: sqsError)
+        if hasStatus { error.status = status }
+        var answer = (exchange.sqsWire ?? .json).failure(error, requestID: exchange.requestID)
+        for (name, value) in headers { answer.headers.add(name, value) }
+        return answer
+    }
+
     var response: HTTPResponse {
         HTTPResponse(status: status, headers: HTTPHeaders(headers), body: Array(body.utf8))
     }

@@ -131,6 +131,14 @@ extension CannedResponse {
                 throw FaultRuleError(field: "status", "expected an integer 100-599, got \(status.jsonText)")
             }
             self.status = code
+            hasStatus = true
+        }
+        if let code = fields["sqs_error"] {
+            guard case .string(let text) = code, !text.isEmpty,
+                  text.utf8.allSatisfy({ isTokenCharacter($0) || $0 == 0x23 }) else {
+                throw FaultRuleError(field: "sqs_error", "expected an SQS error code like QueueDoesNotExist, got \(code.jsonText)")
+            }
+            sqsError = text
         }
         if let headers = fields["headers"] {
             guard let pairs = headers.members else {
@@ -163,7 +171,10 @@ extension CannedResponse {
                 self.body = text
             }
         }
-        try fields.rejectUnread(expected: ["status", "headers", "body"])
+        if sqsError != nil && !body.isEmpty {
+            throw FaultRuleError(field: "body", "sqs_error writes the body in the request's protocol; give one or the other")
+        }
+        try fields.rejectUnread(expected: ["status", "headers", "body", "sqs_error"])
     }
 }
 

@@ -59,7 +59,9 @@ extension DelaySpec {
 
 extension CannedResponse {
     var jsonValue: JSONValue {
-        var members = [JSONValue.Member("status", .number(Double(status)))]
+        var members: [JSONValue.Member] = []
+        if let sqsError { members.append(.init("sqs_error", .string(sqsError))) }
+        if sqsError == nil || hasStatus { members.append(.init("status", .number(Double(status)))) }
         if !headers.isEmpty { members.append(.init("headers", .object(headers.map { .init($0.name, .string($0.value)) }))) }
         if !body.isEmpty { members.append(.init("body", .string(body))) }
         return .object(members)

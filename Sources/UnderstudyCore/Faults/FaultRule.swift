@@ -40,10 +40,16 @@ public struct CannedResponse: Equatable, Sendable {
     /// Header fields in the order given.
     public var headers: [(name: String, value: String)] = []
     public var body = ""
+    /// `respond: {sqs_error: QueueDoesNotExist}`: answer an SQS request with this error in its
+    /// own protocol's shape (`status` then overrides the error's usual status when given).
+    public var sqsError: String?
+    /// Whether `status` was given (with `sqs_error`, the error's own status applies otherwise).
+    public var hasStatus = false
 
     public init() {}
 
     public static func == (a: CannedResponse, b: CannedResponse) -> Bool {
         a.status == b.status && a.body == b.body && a.headers.elementsEqual(b.headers, by: { $0 == $1 })
+            && a.sqsError == b.sqsError && a.hasStatus == b.hasStatus
     }
 }

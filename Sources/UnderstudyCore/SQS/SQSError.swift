@@ -25,6 +25,14 @@ public struct SQSError: Error, Equatable, Sendable {
         name.contains("#") ? name : "com.amazonaws.sqs#" + name
     }
 
+    /// The message as the given protocol words it (QueueDoesNotExist differs).
+    func message(for wire: SQSWire) -> String {
+        wire == .query && name == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : message
+    }
+
+    /// The error code clients read: the query code (botocore maps JSON errors to it too).
+    public var code: String { queryCode }
+
     /// `x-amzn-query-error` value: `code;Sender` or `code;Receiver`.
     public var queryErrorHeader: String { queryCode + (isSenderFault ? ";Sender" : ";Receiver") }
 
@@ -64,7 +72,7 @@ public struct SQSError: Error, Equatable, Sendable {
     }
     public static func invalidBatchEntryId(_ id: String) -> SQSError {
         .init(name: "InvalidBatchEntryId", queryCode: "AWS.SimpleQueueService.InvalidBatchEntryId",
-              message: "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long. Got \"\(id)\".")
+              message: "A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.")
     }
     public static func batchRequestTooLong(_ bytes: Int, limit: Int) -> SQSError {
         .init(name: "BatchRequestTooLong", queryCode: "AWS.SimpleQueueService.BatchRequestTooLong",
@@ -89,16 +97,18 @@ public struct SQSError: Error, Equatable, Sendable {
     // MARK: Common errors (not in the model; every AWS query service has them)
 
     public static func invalidParameterValue(_ message: String) -> SQSError {
-        .init(name: "InvalidParameterValue", message: message)
+        .init(name: "com.amazon.coral.service#InvalidParameterValueException", queryCode: "InvalidParameterValue", message: message)
     }
     public static func invalidParameterValue(_ parameter: String, _ value: String, reason: String) -> SQSError {
         .invalidParameterValue("Value \(value) for parameter \(parameter) is invalid. Reason: \(reason)")
     }
     public static func missingParameter(_ parameter: String) -> SQSError {
-        .init(name: "MissingParameter", message: "The request must contain the parameter \(parameter).")
+        .init(name: "com.amazon.coral.service#MissingRequiredParameterException", queryCode: "MissingParameter",
+              message: "The request must contain the parameter \(parameter).")
     }
     public static func invalidAction(_ action: String) -> SQSError {
-        .init(name: "InvalidAction", message: "The action or operation requested is invalid. Verify that the action is typed correctly.\(action.isEmpty ? "" : " (\(action))")")
+        .init(name: "com.amazon.coral.service#UnknownOperationException", queryCode: "InvalidAction",
+              message: "The action \(action) is not valid for this endpoint.")
     }
     public static func missingAction() -> SQSError {
         .init(name: "MissingAction", message: "The request must contain the parameter Action.")

@@ -18,6 +18,9 @@ public final class Exchange {
     public var route = "unmatched"
     /// The fault rule that fired on this request, if one did (access log `fault` field).
     public var fault: String?
+    /// Set by the SQS API once it knows the request's protocol, so a fault rule's
+    /// `sqs_error` answers in that protocol's shape.
+    var sqsWire: SQSWire?
     /// `http` or `https`, as the client reached this plane.
     public var scheme: String { connection?.context.settings.scheme ?? "http" }
     weak var connection: HTTPConnection?

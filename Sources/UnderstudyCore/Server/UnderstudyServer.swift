@@ -11,6 +11,7 @@ public final class UnderstudyServer: Sendable {
     public let adminPlane: HTTPPlane
     public let health: HealthState
     public let faults: FaultRuleSet
+    public let queues: QueueStore
     public let metrics = ServerMetrics()
     let dataLoops: [EventLoop]
     let adminLoop: EventLoop
@@ -21,7 +22,7 @@ public final class UnderstudyServer: Sendable {
 
     /// Binds every listener; nothing is served until `start`. Throws if any bind fails.
     public init(config: UnderstudyConfig, output: OutputWriter = .standardOutput,
-                logger: Logger = Logger(label: "understudy")) throws(SocketError) {
+                logger: Logger = Logger(label: "understudy")) throws {
         self.config = config
         self.output = output
         self.logger = logger
@@ -40,6 +41,7 @@ public final class UnderstudyServer: Sendable {
             logger.error("faults.rules\(error.field.hasPrefix("[") ? "" : ".")\(error.field): \(error.reason); no rules loaded")
             faults = FaultRuleSet(maxDelay: config.faults.maxDelay.duration, clientHeaders: config.faults.clientHeaders)
         }
+        queues = try Self.makeQueueStore(config.sqs, logger: logger)
         let openFileLimit = SystemLimits.raiseOpenFileLimit()
         dataPlane = try HTTPPlane(settings: .dataPlane(config, openFileLimit: openFileLimit),
                                   addresses: config.server.listen, backlog: config.server.backlog, loops: loops)
@@ -63,10 +65,17 @@ public final class UnderstudyServer: Sendable {
         let routes = DataPlaneRoutes(health: HealthEndpoints(state: health, shared: dataPlane.shared),
                                      httpbin: HTTPBinSettings(config: config))
         let faults = self.faults
+        let sqs = SQSEndpoint(store: queues, verifier: config.sqs.verifySignatures
+            ? SigV4Verifier(credentials: Dictionary(config.sqs.credentials.map { ($0.accessKeyID, $0.secretAccessKey) },
+                                                    uniquingKeysWith: { _, last in last }))
+            : nil)
         dataPlane.start(makeHandler: { _ in
                             let gate = FaultGate(rules: faults)
                             let route: RequestHandler = routes.handle
-                            return { exchange in gate.apply(to: exchange, then: route) }
+                            return { exchange in
+                                if SQSEndpoint.claims(exchange.request) { return sqs.handle(exchange, gate: gate) }
+                                gate.apply(to: exchange, then: route)
+                            }
                         },
                         makeObserver: { loop in
                             RequestRecorder(loop: loop, output: output, logsAccess: self.config.log.access,
@@ -91,7 +100,7 @@ public final class UnderstudyServer: Sendable {
     }
 
     func renderMetrics() -> [UInt8] {
-        metrics.render(planes: [("data", dataPlane), ("admin", adminPlane)])
+        metrics.render(planes: [("data", dataPlane), ("admin", adminPlane)]) + Array(queues.renderMetrics().utf8)
     }
 
     /// Stops at once: closes listeners and connections, stops the loops and waits for them.
@@ -106,6 +115,7 @@ public final class UnderstudyServer: Sendable {
         done.wait()
         for loop in dataLoops + [adminLoop] { loop.stop() }
         for loop in dataLoops + [adminLoop] { loop.waitUntilStopped() }
+        queues.close()
         lifecycle.withLock { $0 = .stopped }
     }
 }

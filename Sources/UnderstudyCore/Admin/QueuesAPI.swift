@@ -1,0 +1,56 @@
+import UnderstudyHTTP
+
+/// `GET /api/queues`, `GET /api/queues/{name}` (attributes, counts, tags and a peek at up
+/// to 50 messages, visibility unchanged) and `DELETE /api/queues/{name}/messages` (purge,
+/// without SQS's once-a-minute rule: the operator means it).
+struct QueuesAPI {
+    let store: QueueStore
+
+    func handle(_ request: HTTPRequest, name: String?, messages: Bool) -> HTTPResponse {
+        guard let name else {
+            guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET, HEAD") }
+            return AdminResponse.json(["queues": store.summaries()])
+        }
+        guard store.queueExists(name) else { return AdminResponse.error(404, "no queue called \(name)", field: "name") }
+        if messages {
+            guard request.method == "DELETE" else { return methodNotAllowed("DELETE") }
+            let before = store.summaries().first { $0.name == name }
+            _ = try? store.purge(name, enforcingInterval: false)
+            let purged = before.map { $0.visible + $0.inFlight + $0.delayed } ?? 0
+            return AdminResponse.json(["purged": purged])
+        }
+        guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET, HEAD") }
+        guard let summary = store.summaries().first(where: { $0.name == name }),
+              let attributes = try? store.attributes(of: name, names: ["All"]),
+              let tags = try? store.tags(of: name), let peek = store.peek(name) else {
+            return AdminResponse.error(404, "no queue called \(name)", field: "name")
+        }
+        return AdminResponse.json(QueueDetail(summary: summary, arn: store.queueARN(name),
+                                              attributes: Dictionary(attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
+                                              tags: tags, messages: peek))
+    }
+
+    private func methodNotAllowed(_ allow: String) -> HTTPResponse {
+        AdminResponse.error(405, "method not allowed", field: "method", headers: ["Allow": allow])
+    }
+
+    /// One queue in detail.
+    struct QueueDetail: Encodable {
+        var summary: QueueSummary
+        var arn: String
+        var attributes: [String: String]
+        var tags: [String: String]
+        var messages: [PeekedMessage]
+
+        func encode(to encoder: any Encoder) throws {
+            try summary.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(arn, forKey: .arn)
+            try container.encode(attributes, forKey: .attributes)
+            try container.encode(tags, forKey: .tags)
+            try container.encode(messages, forKey: .messages)
+        }
+
+        enum Keys: String, CodingKey { case arn, attributes, tags, messages }
+    }
+}

@@ -1,0 +1,142 @@
+import DequeModule
+import Foundation
+import UnderstudyNet
+
+/// Every queue of one server, behind one lock (a dead-letter move touches two queues at
+/// once; each operation is short). Shared by all data-plane loops and the admin plane.
+/// Times come from `clock` (milliseconds since the epoch) so tests can move time; long
+/// polls wait as `ReceiveWaiter`s woken by sends, never as threads. With a journal, every
+/// change is appended under the lock, so storage sees changes in the order the store made them.
+public final class QueueStore: Sendable {
+    public let region: String
+    public let accountID: String
+    let limits: Limits
+    let clock: @Sendable () -> Int64
+    let journal: SQSJournal?
+    let state: Locked<State>
+
+    /// `sqs.max_messages` and `sqs.max_bytes` (0: no limit).
+    public struct Limits: Sendable {
+        public var maxMessages = 0
+        public var maxBytes = 0
+        public init(maxMessages: Int = 0, maxBytes: Int = 0) { self.maxMessages = maxMessages; self.maxBytes = maxBytes }
+    }
+
+    struct State {
+        var queues: [String: SQSQueue] = [:]
+        var nextSequence: UInt64 = 1
+        var totalMessages = 0
+        var totalBytes = 0
+        var waiters: [String: Deque<ReceiveWaiter>] = [:]
+        var counters: [String: QueueCounters] = [:]
+    }
+
+    public init(region: String = "us-east-1", accountID: String = "000000000000", limits: Limits = Limits(),
+                journal: SQSJournal? = nil, clock: @escaping @Sendable () -> Int64 = QueueStore.systemClock) {
+        self.region = region
+        self.accountID = accountID
+        self.limits = limits
+        self.journal = journal
+        self.clock = clock
+        self.state = Locked(State())
+    }
+
+    /// Milliseconds since the epoch, from the wall clock (SentTimestamp is wall-clock time).
+    public static let systemClock: @Sendable () -> Int64 = {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    public func queueARN(_ name: String) -> String { "arn:aws:sqs:\(region):\(accountID):\(name)" }
+
+    /// Runs `body` under the lock with the current time; returns its result and the journal
+    /// ticket of the changes it recorded (nil when nothing needs to be durable).
+    func withState<Result>(_ body: (inout State, Int64, inout [JournalEntry]) throws(SQSError) -> Result)
+        throws(SQSError) -> (Result, UInt64?) {
+        let outcome: Swift.Result<(Result, UInt64?), SQSError> = state.withLock { state in
+            let now = clock()
+            var entries: [JournalEntry] = []
+            let result: Swift.Result<Result, SQSError>
+            do throws(SQSError) {
+                result = .success(try body(&state, now, &entries))
+            } catch {
+                result = .failure(error)
+            }
+            let ticket = entries.isEmpty ? nil : journal?.append(entries)
+            return result.map { ($0, ticket) }
+        }
+        return try outcome.get()
+    }
+
+    /// Calls `done` once the changes behind `ticket` are durable (at once without storage).
+    func afterDurable(_ ticket: UInt64?, _ done: @escaping @Sendable () -> Void) {
+        guard let ticket, let journal else { return done() }
+        journal.whenDurable(ticket, done)
+    }
+
+    /// Restores queues and messages from storage (at start, before serving).
+    public func restore(from snapshot: SQSSnapshot) throws(SQSError) {
+        _ = try withState { (state, now, _) throws(SQSError) in
+            for record in snapshot.queues {
+                var settings = QueueSettings()
+                let attributes = record.attributes.map { (name: $0.key, value: $0.value) }
+                let isFIFO = record.attributes["FifoQueue"] == "true"
+                try settings.apply(attributes.filter { $0.name == "FifoQueue" }, creating: true)
+                try settings.apply(attributes.filter { $0.name != "FifoQueue" }, creating: isFIFO)
+                let queue = SQSQueue(name: record.name, settings: settings, createdAt: record.createdAt)
+                queue.modifiedAt = record.modifiedAt
+                queue.tags = record.tags
+                state.queues[record.name] = queue
+            }
+            for (name, record) in snapshot.messages {
+                guard let queue = state.queues[name] else { continue }
+                let message = StoredMessage(record: record)
+                queue.restore(message, now: now)
+                if queue.isFIFO { queue.fifo.noteRestored(sequenceNumber: record.sequenceNumber) }
+                state.totalMessages += 1
+                state.totalBytes += message.size
+                state.nextSequence = max(state.nextSequence, record.sequence + 1)
+            }
+        }
+    }
+
+    public func close() { journal?.close() }
+}
+
+/// Per-queue totals for metrics and `/api/state`.
+public struct QueueCounters: Sendable, Equatable {
+    public var sent = 0
+    public var received = 0
+    public var deleted = 0
+}
+
+extension StoredMessage {
+    convenience init(record: MessageRecord) {
+        let attributes = record.attributes.map { (name: $0.name, value: $0.value) }
+        let system = record.systemAttributes.map { (name: $0.name, value: $0.value) }
+        self.init(sequence: record.sequence, messageID: record.messageID, body: record.body,
+                  bodyMD5: SQSDigest.ofBody(record.body), attributes: attributes,
+                  attributesMD5: SQSDigest.ofAttributes(attributes), systemAttributes: system,
+                  systemAttributesMD5: SQSDigest.ofAttributes(system), sentAt: record.sentAt, senderID: record.senderID,
+                  groupID: record.groupID, deduplicationID: record.deduplicationID, sequenceNumber: record.sequenceNumber,
+                  visibleAt: record.visibleAt)
+        receiveCount = record.receiveCount
+        firstReceivedAt = record.firstReceivedAt
+        token = record.token
+    }
+
+    func record() -> MessageRecord {
+        MessageRecord(sequence: sequence, messageID: messageID, body: body,
+                      attributes: attributes.map { SQSStoredAttribute(name: $0.name, value: $0.value) },
+                      systemAttributes: systemAttributes.map { SQSStoredAttribute(name: $0.name, value: $0.value) },
+                      sentAt: sentAt, senderID: senderID, groupID: groupID, deduplicationID: deduplicationID,
+                      sequenceNumber: sequenceNumber, receiveCount: receiveCount, firstReceivedAt: firstReceivedAt,
+                      visibleAt: visibleAt, token: token)
+    }
+
+    var receiveState: JournalEntry {
+        .updateMessage(sequence: sequence, receiveCount: receiveCount, firstReceivedAt: firstReceivedAt,
+                       visibleAt: visibleAt, token: token)
+    }
+}

@@ -1,0 +1,92 @@
+import UnderstudyHTTP
+
+/// One decoded SQS call: protocol, action, input (JSON-shaped), and the queue the path
+/// names when an older SDK posts to `/{account}/{queue}` without a QueueUrl.
+struct SQSCall {
+    var wire: SQSWire
+    var action: String
+    var input: SQSInput
+    var pathQueue: String?
+
+    /// The queue for fault matching (`match: {queue: …}`): QueueUrl's, QueueName's or the path's.
+    var queueHint: String? {
+        if let url = input.value("QueueUrl")?.stringValue { return SQSActions.queueName(fromURL: url) }
+        if let name = input.value("QueueName")?.stringValue { return name }
+        return pathQueue
+    }
+}
+
+/// Reads either protocol off a request. JSON 1.0: `X-Amz-Target: AmazonSQS.<Action>` and
+/// a JSON object body. Query: `Action=…` in a form body or in the query string, flattened
+/// parameters converted by `QueryInput`. Malformed bodies are errors in that protocol.
+enum SQSRequestDecoder {
+    struct Failure: Error {
+        var wire: SQSWire
+        var error: SQSError
+    }
+
+    static func decode(_ request: HTTPRequest) -> Result<SQSCall, Failure> {
+        let pathQueue = accountQueue(request.path).map { String($0.queue) }
+        if let target = request.headers["X-Amz-Target"] {
+            guard target.hasPrefix("AmazonSQS.") else {
+                return .failure(Failure(wire: .json, error: .invalidAction(target)))
+            }
+            let action = String(target.dropFirst("AmazonSQS.".count))
+            let input: JSONValue
+            if request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+                input = .object([])
+            } else {
+                guard let parsed = JSONValue.parse(json: request.body), case .object = parsed else {
+                    return .failure(Failure(wire: .json, error: .malformedInput("Start of structure or map found where not expected.")))
+                }
+                input = parsed
+            }
+            guard SQSActions.names.contains(action) || SQSActions.unsupported.contains(action) else {
+                return .failure(Failure(wire: .json, error: .invalidAction(action)))
+            }
+            return .success(SQSCall(wire: .json, action: action, input: SQSInput(input), pathQueue: pathQueue))
+        }
+        let pairs = formPairs(request)
+        guard let action = pairs.last(where: { $0.name == "Action" })?.value else {
+            return .failure(Failure(wire: .query, error: .missingAction()))
+        }
+        guard SQSActions.names.contains(action) || SQSActions.unsupported.contains(action) else {
+            return .failure(Failure(wire: .query, error: .invalidAction(action)))
+        }
+        return .success(SQSCall(wire: .query, action: action, input: SQSInput(QueryInput.json(from: pairs, action: action)),
+                                pathQueue: pathQueue))
+    }
+
+    /// Parameters from the query string, then the form body (when it is one).
+    static func formPairs(_ request: HTTPRequest) -> [(name: String, value: String)] {
+        var pairs: [(name: String, value: String)] = []
+        let target = request.target
+        if let mark = target.firstIndex(of: "?") {
+            pairs += URLEncoding.formPairs(target[target.index(after: mark)...])
+        }
+        if isForm(request), !request.body.isEmpty {
+            pairs += URLEncoding.formPairs(Substring(decoding: request.body, as: UTF8.self))
+        }
+        return pairs
+    }
+
+    /// A form body (or none declared: old SDKs always send the form type, curl users may not).
+    private static func isForm(_ request: HTTPRequest) -> Bool {
+        guard let type = request.headers["Content-Type"] else { return true }
+        return type.lowercased().hasPrefix("application/x-www-form-urlencoded")
+    }
+
+    /// `POST /` without X-Amz-Target is SQS's only when its form names an Action.
+    static func formHasAction(_ request: HTTPRequest) -> Bool {
+        formPairs(request).contains { $0.name == "Action" }
+    }
+
+    /// `/{12-digit account}/{queue}` (a trailing slash tolerated): the account and queue.
+    static func accountQueue(_ path: Substring) -> (account: Substring, queue: Substring)? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 3 || (parts.count == 4 && parts[3].isEmpty), parts[0].isEmpty,
+              parts[1].utf8.count == 12, parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+              !parts[2].isEmpty, parts[2].utf8.count <= 80 else { return nil }
+        return (parts[1], parts[2])
+    }
+}
