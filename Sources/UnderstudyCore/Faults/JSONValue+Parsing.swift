@@ -110,32 +110,35 @@ private struct JSONReader {
     /// A string literal at `offset` (which holds its opening quote).
     private mutating func string() -> String? {
         offset += 1
-        var scalars = String.UnicodeScalarView()
-        var run: [UInt8] = []
-        func flush() {
-            if !run.isEmpty { scalars.append(contentsOf: String(decoding: run, as: UTF8.self).unicodeScalars); run = [] }
+        // Fast path: no escapes (the common case) is one slice decoded at once.
+        let start = offset
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return String(decoding: bytes[start..<offset - 1], as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            offset += 1
         }
+        var utf8 = Array(bytes[start..<offset])
         while offset < bytes.count {
             let byte = bytes[offset]
             offset += 1
             switch byte {
             case UInt8(ascii: "\""):
-                flush()
-                return String(scalars)
+                return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
-                flush()
                 guard offset < bytes.count else { return nil }
                 let escape = bytes[offset]
                 offset += 1
                 switch escape {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
                 case UInt8(ascii: "u"):
                     guard var code = hex4() else { return nil }
                     if (0xD800..<0xDC00).contains(code) {
@@ -147,14 +150,14 @@ private struct JSONReader {
                         code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                     }
                     guard let scalar = Unicode.Scalar(code) else { return nil }
-                    scalars.append(scalar)
+                    utf8.append(contentsOf: String(Character(scalar)).utf8)
                 default:
                     return nil
                 }
             case 0..<0x20:
                 return nil   // control characters must be escaped
             default:
-                run.append(byte)
+                utf8.append(byte)
             }
         }
         return nil

@@ -49,6 +49,11 @@ extension JSONValue {
 
     static func quote(_ text: String, into out: inout String, escapeHTML: Bool) {
         out += "\""
+        if !needsEscaping(text, escapeHTML: escapeHTML) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -73,5 +78,18 @@ extension JSONValue {
             }
         }
         out += "\""
+    }
+
+    /// Whether `quote` must look at each scalar: a control character, `"`, `\\`, U+2028/9
+    /// (E2 80 A8/A9) or, with `escapeHTML`, `<`, `>`, `&`.
+    private static func needsEscaping(_ text: String, escapeHTML: Bool) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0xE2 { return true }
+                if escapeHTML && (byte == 0x3C || byte == 0x3E || byte == 0x26) { return true }
+            }
+            return false
+        }
     }
 }

@@ -104,7 +104,7 @@ extension QueueStore {
         let delay = Int64(request.delaySeconds ?? settings.delaySeconds) * 1000
         let sequenceNumber = queue.isFIFO ? queue.fifo.takeSequenceNumber() : nil
         let message = StoredMessage(
-            sequence: state.nextSequence, messageID: UUID().uuidString.lowercased(), body: request.body,
+            sequence: state.nextSequence, messageID: state.messageIDs.next(), body: request.body,
             bodyMD5: SQSDigest.ofBody(request.body), attributes: attributes, attributesMD5: attributesMD5,
             systemAttributes: system, systemAttributesMD5: systemMD5, sentAt: now, senderID: request.senderID,
             groupID: request.groupID, deduplicationID: deduplicationID, sequenceNumber: sequenceNumber, visibleAt: now + delay)

@@ -29,6 +29,7 @@ public final class QueueStore: Sendable {
         var totalBytes = 0
         var waiters: [String: Deque<ReceiveWaiter>] = [:]
         var counters: [String: QueueCounters] = [:]
+        var messageIDs = MessageIDGenerator()
     }
 
     public init(region: String = "us-east-1", accountID: String = "000000000000", limits: Limits = Limits(),

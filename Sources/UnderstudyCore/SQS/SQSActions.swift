@@ -65,9 +65,14 @@ struct SQSActions {
         throw .missingParameter("QueueUrl")
     }
 
+    /// The last non-empty path segment of a queue URL (query ignored), scanning bytes.
     static func queueName(fromURL url: String) -> String {
-        let path = url.split(separator: "?", maxSplits: 1).first ?? ""
-        return String(path.split(separator: "/", omittingEmptySubsequences: true).last ?? "")
+        let bytes = url.utf8
+        var end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
+        var start = end
+        while start > bytes.startIndex, bytes[bytes.index(before: start)] != UInt8(ascii: "/") { start = bytes.index(before: start) }
+        return String(url[start..<end])
     }
 
     func queueURL(_ name: String, _ context: Context) -> String { context.queueURLBase + name }

@@ -13,10 +13,9 @@ enum SQSWire: String, Sendable {
     func success(action: String, result: JSONValue?, requestID: String) -> HTTPResponse {
         switch self {
         case .json:
-            var body = ""
-            JSONValue.render(result ?? .object([]), into: &body, indent: 0, pretty: false, escapeHTML: false)
             return HTTPResponse(status: 200, headers: HTTPHeaders([("Content-Type", "application/x-amz-json-1.0"),
-                                                       ("x-amzn-RequestId", requestID)]), body: Array(body.utf8))
+                                                                   ("x-amzn-RequestId", requestID)]),
+                                body: CompactJSON.bytes(result ?? .object([])))
         case .query:
             var xml = "<?xml version=\"1.0\"?><\(action)Response xmlns=\"\(Self.xmlNamespace)\">"
             if let result {
@@ -33,13 +32,12 @@ enum SQSWire: String, Sendable {
     func failure(_ error: SQSError, requestID: String) -> HTTPResponse {
         switch self {
         case .json:
-            var body = ""
-            JSONValue.render(.object([.init("__type", .string(error.jsonType)), .init("message", .string(error.message(for: self)))]),
-                             into: &body, indent: 0, pretty: false, escapeHTML: false)
+            let body = CompactJSON.bytes(.object([.init("__type", .string(error.jsonType)),
+                                                  .init("message", .string(error.message(for: self)))]))
             return HTTPResponse(status: error.status, headers: HTTPHeaders([
                 ("Content-Type", "application/x-amz-json-1.0"), ("x-amzn-RequestId", requestID),
                 ("x-amzn-query-error", error.queryErrorHeader),
-            ]), body: Array(body.utf8))
+            ]), body: body)
         case .query:
             let xml = "<?xml version=\"1.0\"?><ErrorResponse xmlns=\"\(Self.xmlNamespace)\"><Error>"
                 + "<Type>\(error.isSenderFault ? "Sender" : "Receiver")</Type><Code>\(SQSXML.escape(error.queryCode))</Code>"
