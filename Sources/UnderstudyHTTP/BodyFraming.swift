@@ -13,6 +13,11 @@ public enum BodyFraming: Equatable, Sendable {
             if field.name.equalsIgnoringASCIICase("host") {
                 hostCount += 1
             } else if field.name.equalsIgnoringASCIICase("content-length") {
+                // The usual case, one plain number, without splitting.
+                if !field.value.isEmpty, field.value.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                    lengths.append(field.value)
+                    continue
+                }
                 lengths.append(contentsOf: field.value.split(separator: ",", omittingEmptySubsequences: false)
                     .map { String($0.trimmingOWS()) })
             } else if field.name.equalsIgnoringASCIICase("transfer-encoding") {

@@ -56,17 +56,27 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
     }
 
     /// The first value of `name`, if any.
+    /// No field has this name's length: nothing to compare (`nameLengthBits` is kept by
+    /// every mutation, so a missing header costs one AND, not a scan).
+    @inline(__always)
+    private func mayContain(_ name: String) -> Bool {
+        nameLengthBits & Self.lengthBit(name.utf8.count) != 0
+    }
+
     public subscript(name: String) -> String? {
-        fields.first { $0.name.equalsIgnoringASCIICase(name) }?.value
+        guard mayContain(name) else { return nil }
+        return fields.first { $0.name.equalsIgnoringASCIICase(name) }?.value
     }
 
     /// Every value of `name`, in order.
     public func values(_ name: String) -> [String] {
-        fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
+        guard mayContain(name) else { return [] }
+        return fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
     /// True if a `name` field lists `token` (ASCII case-insensitive); allocates nothing.
     public func contains(_ name: String, token: String) -> Bool {
+        guard mayContain(name) else { return false }
         for field in fields where field.name.equalsIgnoringASCIICase(name) {
             for element in field.value.utf8.split(separator: UInt8(ascii: ",")) {
                 var start = element.startIndex, end = element.endIndex

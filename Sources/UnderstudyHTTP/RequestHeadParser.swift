@@ -68,7 +68,7 @@ struct RequestHeadParser {
         throws(RequestRejection) -> (field: HTTPHeaders.Field, nameLength: Int) {
         let first = bytes[line.lowerBound]
         if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") { throw .obsoleteLineFolding }
-        guard let colon = bytes[line].firstIndex(of: UInt8(ascii: ":")) else {
+        guard let colon = ByteScan.firstIndex(of: UInt8(ascii: ":"), in: bytes, line) else {
             if bytes[line].contains(0) { throw .nulByte }
             throw .invalidFieldName
         }
@@ -84,8 +84,10 @@ struct RequestHeadParser {
         var end = line.upperBound
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
-        for index in start..<end where !ByteClass.isFieldValue[Int(bytes[index])] {
-            throw bytes[index] == 0 ? .nulByte : .invalidFieldValue
+        if !ByteScan.allFieldValue(bytes, start..<end) {
+            for index in start..<end where !ByteClass.isFieldValue[Int(bytes[index])] {
+                throw bytes[index] == 0 ? .nulByte : .invalidFieldValue
+            }
         }
         return ((string(bytes, line.lowerBound..<colon), string(bytes, start..<end)), colon - line.lowerBound)
     }
@@ -104,21 +106,15 @@ struct LineIterator {
     mutating func next() throws(RequestRejection) -> Range<Int>? {
         guard position < bytes.count else { return nil }
         let start = position
-        var index = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") {
-                position = index + 1
-                return start..<index
-            }
-            if byte == UInt8(ascii: "\r") {
-                guard index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\n") else { throw .bareCarriageReturn }
-                position = index + 2
-                return start..<index
-            }
-            index += 1
+        let lineFeed = ByteScan.firstIndex(of: UInt8(ascii: "\n"), in: bytes, start..<bytes.count)
+        let end = lineFeed ?? bytes.count
+        // A CR is allowed only right before the LF.
+        if let carriageReturn = ByteScan.firstIndex(of: UInt8(ascii: "\r"), in: bytes, start..<end) {
+            guard carriageReturn + 1 == end, lineFeed != nil else { throw .bareCarriageReturn }
+            position = end + 1
+            return start..<carriageReturn
         }
-        position = bytes.count
-        return start..<bytes.count
+        position = lineFeed.map { $0 + 1 } ?? bytes.count
+        return start..<end
     }
 }

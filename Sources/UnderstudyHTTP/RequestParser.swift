@@ -92,7 +92,7 @@ public struct RequestParser {
         }
         if requestLineEnd == nil {
             let searchLimit = min(bytes.count, limits.requestLine + 1)
-            if let lf = bytes[0..<searchLimit].firstIndex(of: UInt8(ascii: "\n")) {
+            if let lf = ByteScan.firstIndex(of: UInt8(ascii: "\n"), in: bytes, 0..<searchLimit) {
                 requestLineEnd = lf
             } else if bytes.count > limits.requestLine {
                 throw .requestLineTooLong(limit: limits.requestLine)
@@ -123,7 +123,7 @@ public struct RequestParser {
     private func findHeadEnd(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var index = max(start, 0)
         while index < bytes.count {
-            guard let lf = bytes[index..<bytes.count].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            guard let lf = ByteScan.firstIndex(of: UInt8(ascii: "\n"), in: bytes, index..<bytes.count) else { return nil }
             if lf + 1 < bytes.count, bytes[lf + 1] == UInt8(ascii: "\n") { return lf + 2 }
             if lf + 2 < bytes.count, bytes[lf + 1] == UInt8(ascii: "\r"), bytes[lf + 2] == UInt8(ascii: "\n") { return lf + 3 }
             index = lf + 1

@@ -37,14 +37,18 @@ enum CryptoHash {
 
     /// Lowercase hex, two digits a byte.
     static func hex<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var text = [UInt8]()
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            digits.withUTF8Buffer { digit in
+                var position = 0
+                for byte in bytes {
+                    text[position] = digit[Int(byte >> 4)]
+                    text[position + 1] = digit[Int(byte & 0x0f)]
+                    position += 2
+                }
+            }
+            return bytes.count * 2
         }
-        return String(decoding: text, as: UTF8.self)
     }
 
     private static func digest<C: Collection>(_ bytes: C, _ type: OpaquePointer?) -> [UInt8] where C.Element == UInt8 {

@@ -149,7 +149,7 @@ extension SQSActions {
         guard !body.isEmpty else {
             throw .invalidParameterValue("The request must contain the parameter MessageBody.")
         }
-        if let bad = body.unicodeScalars.first(where: { !isAllowed($0) }) {
+        if !isPlainText(body), let bad = body.unicodeScalars.first(where: { !isAllowed($0) }) {
             throw .invalidMessageContents("Invalid binary character '#x\(String(bad.value, radix: 16, uppercase: true))' was found in the message body, the set of allowed characters is #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF")
         }
         var request = SendRequest(body: body)
@@ -169,6 +169,16 @@ extension SQSActions {
             }
         }
         return request
+    }
+
+    /// Printable ASCII, tab, LF or CR only (the usual body): allowed without decoding scalars.
+    static func isPlainText(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var plain = true
+            for byte in bytes { plain = plain && (byte >= 0x20 && byte < 0x7F || byte == 0x09 || byte == 0x0A || byte == 0x0D) }
+            return plain
+        }
     }
 
     /// The characters SQS accepts in a message body (XML 1.0's).

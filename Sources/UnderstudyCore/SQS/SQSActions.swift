@@ -5,10 +5,15 @@
 struct SQSActions {
     let store: QueueStore
 
-    /// What the request's queue URL should look like: `http://HOST/ACCOUNT/`.
+    /// Where the request came in: queue URLs are `SCHEME://HOST/ACCOUNT/NAME`, built from
+    /// its Host (so they work behind port mappings) only when an answer carries one.
     struct Context {
-        var queueURLBase: String
+        var scheme: String
+        var host: String
+        var accountID: String
         var pathQueue: String?
+
+        var queueURLBase: String { scheme + "://" + host + "/" + accountID + "/" }
     }
 
     struct Outcome {

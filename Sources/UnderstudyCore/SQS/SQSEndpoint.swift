@@ -46,7 +46,7 @@ struct SQSEndpoint: Sendable {
 
     private func run(_ call: SQSCall, on exchange: Exchange) {
         let host = exchange.request.headers["Host"] ?? "localhost"
-        let context = SQSActions.Context(queueURLBase: "\(exchange.scheme)://\(host)/\(store.accountID)/",
+        let context = SQSActions.Context(scheme: exchange.scheme, host: host, accountID: store.accountID,
                                          pathQueue: call.pathQueue)
         let wire = call.wire, action = call.action, requestID = exchange.requestID
         if action == "ReceiveMessage" {
