@@ -18,6 +18,8 @@ import Testing
             "admin.listen", "admin.token",
             "health.status", "health.body", "health.content_type", "health.delay",
             "faults.max_delay", "faults.client_headers", "faults.rules",
+            "sqs.region", "sqs.account_id", "sqs.verify_signatures", "sqs.credentials", "sqs.queues", "sqs.storage",
+            "sqs.max_messages", "sqs.max_bytes",
             "log.access", "log.level", "shutdown.drain", "shutdown.grace",
         ])
     }
