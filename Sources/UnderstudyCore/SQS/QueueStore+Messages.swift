@@ -173,9 +173,10 @@ extension QueueStore {
     public func delete(_ handles: [String], from name: String) throws(SQSError) -> (outcomes: [SQSError?], ticket: UInt64?) {
         try withState { (state, now, changes) throws(SQSError) -> [SQSError?] in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
+            queue.advance(now: now)   // a timeout that ended must count the message visible before `remove`
             return handles.map { text -> SQSError? in
                 guard let handle = ReceiptHandle(text), handle.queue == name else { return .receiptHandleIsInvalid(text) }
-                guard let message = queue.messages[handle.sequence], message.token == handle.token else { return nil }
+                guard let message = queue.messages[handle.sequence], handle.names(message) else { return nil }
                 queue.remove(message, now: now)
                 state.totalMessages -= 1
                 state.totalBytes -= message.size
@@ -196,7 +197,7 @@ extension QueueStore {
             var visible = 0
             let outcomes = changesWanted.map { wanted -> SQSError? in
                 guard let handle = ReceiptHandle(wanted.handle), handle.queue == name else { return .receiptHandleIsInvalid(wanted.handle) }
-                guard let message = queue.messages[handle.sequence], message.token == handle.token,
+                guard let message = queue.messages[handle.sequence], handle.names(message),
                       message.isInFlight(at: now) else { return .messageNotInflight() }
                 queue.changeVisibility(message, now: now, visibility: Int64(wanted.seconds) * 1000)
                 if wanted.seconds == 0 { visible += 1 }

@@ -28,3 +28,10 @@ struct ReceiptHandle: Equatable {
         self.init(queue: String(parts[3]), sequence: sequence, token: token)
     }
 }
+
+extension ReceiptHandle {
+    /// Whether this handle is the message's latest: a receive changes the token's high 16
+    /// bits, a visibility change only its low 16 (stale timers need both), so the handle stays
+    /// good for ChangeMessageVisibility and DeleteMessage after extending a timeout, as in SQS.
+    func names(_ message: StoredMessage) -> Bool { token >> 16 == message.token >> 16 }
+}

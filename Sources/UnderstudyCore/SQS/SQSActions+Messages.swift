@@ -6,6 +6,7 @@ extension SQSActions {
         let request = try Self.sendRequest(input)
         let (outcomes, ticket) = try store.send([request], to: name)
         let outcome = try outcomes[0].get()
+        store.rearmWaiters(afterSending: [request], to: name)
         return Outcome(result: .object(Self.sentFields(outcome)), ticket: ticket)
     }
 
@@ -28,6 +29,7 @@ extension SQSActions {
         if totalBytes > 1_048_576 { throw .batchRequestTooLong(totalBytes, limit: 1_048_576) }
         let valid = requests.indices.filter { parseFailures[$0] == nil }
         let (outcomes, ticket) = try store.send(valid.map { requests[$0] }, to: name)
+        store.rearmWaiters(afterSending: valid.map { requests[$0] }, to: name)
         var results = [Result<SendOutcome, SQSError>?](repeating: nil, count: entries.count)
         for (position, index) in valid.enumerated() { results[index] = outcomes[position] }
         var successful: [JSONValue] = []
@@ -52,6 +54,7 @@ extension SQSActions {
         let handle = try input.required("ReceiptHandle")
         let (outcomes, ticket) = try store.delete([handle], from: name)
         if let error = outcomes[0] { throw error }
+        wakeAfterDeleting(1, from: name)
         return Outcome(ticket: ticket)
     }
 
@@ -61,7 +64,16 @@ extension SQSActions {
         var handles: [String] = []
         for entry in entries { handles.append(try entry.string("ReceiptHandle") ?? "") }
         let (outcomes, ticket) = try store.delete(handles, from: name)
+        wakeAfterDeleting(outcomes.count { $0 == nil }, from: name)
         return Outcome(result: try Self.batchResult(entries, outcomes), ticket: ticket)
+    }
+
+    /// A delete on a FIFO queue can end a message group's in-flight batch and so free the
+    /// group's next messages: wake that many long polls to look again (they wait again if
+    /// nothing is theirs). Standard queues' deletes free nothing.
+    private func wakeAfterDeleting(_ count: Int, from name: String) {
+        guard count > 0, name.hasSuffix(".fifo") else { return }
+        store.wakeNext(name, count: count)
     }
 
     func changeVisibility(_ input: SQSInput, _ context: Context) throws(SQSError) -> Outcome {
@@ -73,6 +85,7 @@ extension SQSActions {
         }
         let (outcomes, ticket) = try store.changeVisibility([(handle, seconds)], in: name)
         if let error = outcomes[0] { throw error }
+        if seconds > 0 { store.wakeNext(name) }   // a waiting poll re-arms its timer for the new end
         return Outcome(ticket: ticket)
     }
 
@@ -93,6 +106,7 @@ extension SQSActions {
         }
         let (outcomes, ticket) = try store.changeVisibility(wanted, in: name)
         let merged = outcomes.enumerated().map { invalid[$0.offset] ?? $0.element }
+        store.wakeNext(name, count: zip(wanted, merged).count { $0.seconds > 0 && $1 == nil })   // re-arm, as above
         return Outcome(result: try Self.batchResult(entries, merged), ticket: ticket)
     }
 

@@ -104,13 +104,13 @@ final class SQSQueue {
     func markReceived(_ message: StoredMessage, now: Int64, visibility: Int64) {
         message.receiveCount += 1
         if message.firstReceivedAt == 0 { message.firstReceivedAt = now }
-        message.token &+= 1
+        message.token = (message.token | 0xFFFF) &+ 1   // a new receive: the handle's half (ReceiptHandle.names)
         setVisibility(message, wasVisible: true, now: now, visibility: visibility)
     }
 
     /// Changes an in-flight message's visibility timeout, counted from now.
     func changeVisibility(_ message: StoredMessage, now: Int64, visibility: Int64) {
-        message.token &+= 1
+        message.token = (message.token & 0xFFFF_0000) | ((message.token &+ 1) & 0xFFFF)   // same receive, new timer
         setVisibility(message, wasVisible: false, now: now, visibility: visibility)
     }
 
