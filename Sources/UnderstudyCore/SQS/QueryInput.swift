@@ -23,7 +23,7 @@ enum QueryInput {
     /// map is `tags` in the JSON model, TagQueue's is `Tags`.
     static func json(from pairs: [(name: String, value: String)], action: String) -> JSONValue {
         let root = Node()
-        for (name, value) in pairs where name != "Action" && name != "Version" {
+        for (name, value) in pairs where name != "Action" && name != "Version" && !isTooDeep(name) {
             var node = root
             for part in name.split(separator: ".", omittingEmptySubsequences: false) {
                 node = node.child(String(part))
@@ -39,14 +39,31 @@ enum QueryInput {
         return converted
     }
 
-    /// A parameter-name tree: `A.1.B` is A → 1 → B.
+    /// The most dot-separated parts a parameter name may have. SQS's deepest is 7
+    /// (`SendMessageBatchRequestEntry.1.MessageAttribute.1.Value.StringListValue.1`); deeper
+    /// names would make the tree (and the recursion over it) as deep as the request is long.
+    static let maxNameDepth = 16
+
+    static func isTooDeep(_ name: String) -> Bool {
+        var dots = 0
+        for byte in name.utf8 where byte == UInt8(ascii: ".") {
+            dots += 1
+            if dots >= maxNameDepth { return true }
+        }
+        return false
+    }
+
+    /// A parameter-name tree: `A.1.B` is A → 1 → B. Children are found by name in constant
+    /// time, so a request with many parameters is read in linear time.
     private final class Node {
         var value: String?
         var children: [(name: String, node: Node)] = []
+        private var positions: [String: Int] = [:]
 
         func child(_ name: String) -> Node {
-            if let existing = children.first(where: { $0.name == name }) { return existing.node }
+            if let position = positions[name] { return children[position].node }
             let node = Node()
+            positions[name] = children.count
             children.append((name, node))
             return node
         }
@@ -56,7 +73,7 @@ enum QueryInput {
             children.compactMap { child in Int(child.name).map { ($0, child.node) } }.sorted { $0.0 < $1.0 }.map(\.1)
         }
 
-        func field(_ name: String) -> Node? { children.first { $0.name == name }?.node }
+        func field(_ name: String) -> Node? { positions[name].map { children[$0].node } }
     }
 
     private static func convert(_ node: Node) -> JSONValue {

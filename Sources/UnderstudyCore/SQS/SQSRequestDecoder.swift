@@ -46,7 +46,15 @@ enum SQSRequestDecoder {
             }
             return .success(SQSCall(wire: .json, action: action, input: SQSInput(input), pathQueue: pathQueue))
         }
-        let pairs = formPairs(request)
+        let texts = formTexts(request)
+        guard texts.allSatisfy(isWellFormedForm) else {
+            return .failure(Failure(wire: .query, error: .malformedInput("The request has an invalid percent-encoding or is not UTF-8.")))
+        }
+        let pairs = texts.flatMap { URLEncoding.formPairs($0) }
+        if let deep = pairs.first(where: { QueryInput.isTooDeep($0.name) }) {
+            return .failure(Failure(wire: .query, error: .malformedInput(
+                "The parameter name \(deep.name.prefix(64))… has more than \(QueryInput.maxNameDepth) parts.")))
+        }
         guard let action = pairs.last(where: { $0.name == "Action" })?.value else {
             return .failure(Failure(wire: .query, error: .missingAction()))
         }
@@ -59,15 +67,52 @@ enum SQSRequestDecoder {
 
     /// Parameters from the query string, then the form body (when it is one).
     static func formPairs(_ request: HTTPRequest) -> [(name: String, value: String)] {
-        var pairs: [(name: String, value: String)] = []
+        formTexts(request).flatMap { URLEncoding.formPairs($0) }
+    }
+
+    /// The query string and the form body (when it is one), undecoded.
+    private static func formTexts(_ request: HTTPRequest) -> [Substring] {
+        var texts: [Substring] = []
         let target = request.target
         if let mark = target.firstIndex(of: "?") {
-            pairs += URLEncoding.formPairs(target[target.index(after: mark)...])
+            texts.append(target[target.index(after: mark)...])
         }
         if isForm(request), !request.body.isEmpty {
-            pairs += URLEncoding.formPairs(Substring(decoding: request.body, as: UTF8.self))
+            texts.append(Substring(decoding: request.body, as: UTF8.self))
         }
-        return pairs
+        return texts
+    }
+
+    /// Every `%` starts a two-hex-digit escape and every name and value decodes to UTF-8
+    /// (anything else is `MalformedQueryString`, not a guess at what the client meant).
+    static func isWellFormedForm(_ text: Substring) -> Bool {
+        func hex(_ byte: UInt8) -> UInt8? {
+            switch byte {
+            case 0x30...0x39: byte - 0x30
+            case 0x41...0x46: byte - 0x41 + 10
+            case 0x61...0x66: byte - 0x61 + 10
+            default: nil
+            }
+        }
+        let bytes = Array(text.utf8)
+        var component: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "%"):
+                guard index + 2 < bytes.count, let high = hex(bytes[index + 1]), let low = hex(bytes[index + 2]) else { return false }
+                component.append(high << 4 | low)
+                index += 3
+                continue
+            case UInt8(ascii: "&"), UInt8(ascii: "="):
+                guard String(validating: component, as: UTF8.self) != nil else { return false }
+                component.removeAll(keepingCapacity: true)
+            default:
+                component.append(bytes[index])
+            }
+            index += 1
+        }
+        return String(validating: component, as: UTF8.self) != nil
     }
 
     /// A form body (or none declared: old SDKs always send the form type, curl users may not).
