@@ -108,7 +108,7 @@ extension QueueStore {
     public func purge(_ name: String, enforcingInterval: Bool = true) throws(SQSError) -> UInt64? {
         try withState { (state, now, changes) throws(SQSError) in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
-            if enforcingInterval, let last = queue.lastPurgeAt, now - last < 60_000 { throw .purgeQueueInProgress(queueARN(name)) }
+            if enforcingInterval, let last = queue.lastPurgeAt, now - last < 60_000 { throw .purgeQueueInProgress(name) }
             state.totalMessages -= queue.messageCount
             state.totalBytes -= queue.byteCount
             queue.purge(now: now)
