@@ -1,6 +1,6 @@
 # Understudy image: a Swift builder stage, then a slim Debian runtime with exactly the
-# shared libraries the binary links (`ldd` tells: libssl, libcrypto, zlib; SQLite joins with the queue storage; libc,
-# libgcc_s and libstdc++ are in the base image). CI checks that with
+# shared libraries the binary links (`ldd` tells: libssl, libcrypto, zlib, libsqlite3 for the
+# SQS queue storage; libc, libgcc_s and libstdc++ are in the base image). CI checks that with
 # `scripts/check-runtime-libs.sh .build/release/understudy Dockerfile`, which reads the
 # final stage's `apt-get install` line: keep the run-time packages on it.
 #
@@ -30,7 +30,7 @@ RUN swift build -c release --static-swift-stdlib --product understudy \
 
 # ---- runtime -------------------------------------------------------------------------------
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g ca-certificates && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends libssl3 zlib1g libsqlite3-0 ca-certificates && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 understudy \
     && useradd --system --uid 10001 --gid 10001 --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin understudy

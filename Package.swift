@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shims: epoll/accept4/eventfd (Glibc's Swift module does not export them).
@@ -47,6 +48,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: hotPathSettings
         ),
@@ -65,7 +67,11 @@ let package = Package(
         .testTarget(name: "UnderstudyNetTests", dependencies: ["UnderstudyNet", "TestSupport"]),
         .testTarget(
             name: "UnderstudyCoreTests",
-            dependencies: ["UnderstudyCore", "UnderstudyNet", "UnderstudyHTTP", "TestSupport"],
+            dependencies: [
+                "UnderstudyCore", "UnderstudyNet", "UnderstudyHTTP", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Fixtures")]
         ),
     ]

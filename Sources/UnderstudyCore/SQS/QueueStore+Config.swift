@@ -10,13 +10,9 @@ extension UnderstudyServer {
         var journal: SQSJournal?
         var snapshot = SQSSnapshot()
         if let path = sqs.sqlitePath {
-            do {
-                let sqlite = try SQLiteJournal(path: path)
-                snapshot = try sqlite.load()
-                journal = sqlite
-            } catch {
-                throw SQSStorageError(description: "sqs.storage: \(path): \(error)")
-            }
+            let sqlite = try SQLiteJournal(path: path, logger: logger)
+            snapshot = try sqlite.load()
+            journal = sqlite
         }
         let store = QueueStore(region: sqs.region, accountID: sqs.accountID, limits: limits, journal: journal)
         do throws(SQSError) {
@@ -30,11 +26,6 @@ extension UnderstudyServer {
         }
         return store
     }
-}
-
-/// Storage that could not be opened or read at start.
-public struct SQSStorageError: Error, CustomStringConvertible {
-    public var description: String
 }
 
 extension QueueStore {
