@@ -44,6 +44,7 @@ public final class BinaryProcess: Sendable {
 
     public var standardOutput: String { stdout.text }
     public var isRunning: Bool { process.isRunning }
+    public var pid: Int32 { process.processIdentifier }
     public var standardError: String { stderr.text }
 
     /// JSON lines on stdout whose `event` is `event`.

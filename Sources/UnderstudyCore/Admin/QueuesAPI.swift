@@ -1,7 +1,7 @@
 import UnderstudyHTTP
 
-/// `GET /api/queues`, `GET /api/queues/{name}` (attributes, counts, tags and a peek at up
-/// to 50 messages, visibility unchanged) and `DELETE /api/queues/{name}/messages` (purge,
+/// `GET /api/queues`, `GET /api/queues/{name}` (attributes, counts, tags and a peek at the
+/// first 50 messages, or `?limit=N` up to 10,000, visibility unchanged) and `DELETE /api/queues/{name}/messages` (purge,
 /// without SQS's once-a-minute rule: the operator means it).
 struct QueuesAPI {
     let store: QueueStore
@@ -22,12 +22,20 @@ struct QueuesAPI {
         guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET, HEAD") }
         guard let summary = store.summaries().first(where: { $0.name == name }),
               let attributes = try? store.attributes(of: name, names: ["All"]),
-              let tags = try? store.tags(of: name), let peek = store.peek(name) else {
+              let tags = try? store.tags(of: name), let peek = store.peek(name, limit: Self.limit(request)) else {
             return AdminResponse.error(404, "no queue called \(name)", field: "name")
         }
         return AdminResponse.json(QueueDetail(summary: summary, arn: store.queueARN(name),
                                               attributes: Dictionary(attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }),
                                               tags: tags, messages: peek))
+    }
+
+    /// `?limit=N` (1–10,000), else 50.
+    private static func limit(_ request: HTTPRequest) -> Int {
+        for pair in request.head.query.split(separator: "&") where pair.hasPrefix("limit=") {
+            if let value = Int(pair.dropFirst(6)), value > 0 { return min(value, 10_000) }
+        }
+        return 50
     }
 
     private func methodNotAllowed(_ allow: String) -> HTTPResponse {

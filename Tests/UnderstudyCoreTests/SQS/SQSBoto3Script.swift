@@ -11,10 +11,16 @@ import TestSupport
 enum SQSBoto3Script {
     static func run(_ script: String, on server: TestServer,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> ScriptValue? {
+        try run(script, dataPort: server.dataPort, adminPort: server.adminPort, sourceLocation: sourceLocation)
+    }
+
+    /// The same against any server (a `BinaryProcess`); `arguments` follow the two URLs in argv.
+    static func run(_ script: String, dataPort: UInt16, adminPort: UInt16, arguments: [String] = [],
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ScriptValue? {
         guard let python = ExternalTool.require("python3", sourceLocation: sourceLocation) else { return nil }
         let result = try ExternalTool.run(python, ["-c", prelude + script + epilogue,
-                                                   "http://127.0.0.1:\(server.dataPort)",
-                                                   "http://127.0.0.1:\(server.adminPort)"])
+                                                   "http://127.0.0.1:\(dataPort)",
+                                                   "http://127.0.0.1:\(adminPort)"] + arguments)
         try #require(result.status == 0, "python3 failed:\n\(result.stderr)", sourceLocation: sourceLocation)
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
         let output = ScriptValue(parsed)
