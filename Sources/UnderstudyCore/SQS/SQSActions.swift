@@ -72,12 +72,15 @@ struct SQSActions {
 
     /// The last non-empty path segment of a queue URL (query ignored), scanning bytes.
     static func queueName(fromURL url: String) -> String {
-        let bytes = url.utf8
-        var end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-        while end > bytes.startIndex, bytes[bytes.index(before: end)] == UInt8(ascii: "/") { end = bytes.index(before: end) }
-        var start = end
-        while start > bytes.startIndex, bytes[bytes.index(before: start)] != UInt8(ascii: "/") { start = bytes.index(before: start) }
-        return String(url[start..<end])
+        var url = url
+        return url.withUTF8 { bytes in
+            var end = 0
+            while end < bytes.count, bytes[end] != UInt8(ascii: "?") { end += 1 }
+            while end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            var start = end
+            while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+        }
     }
 
     func queueURL(_ name: String, _ context: Context) -> String { context.queueURLBase + name }
