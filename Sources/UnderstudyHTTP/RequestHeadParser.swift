@@ -10,6 +10,7 @@ struct RequestHeadParser {
         guard let requestLine = try lines.next() else { throw .malformedRequestLine }
         var head = try parseRequestLine(bytes, requestLine)
         var fields: [HTTPHeaders.Field] = []
+        fields.reserveCapacity(16)   // one allocation for the usual head, not five
         var hasUnderstudyFields = false
         var nameLengthBits: UInt64 = 0
         while let line = try lines.next() {

@@ -128,6 +128,7 @@ enum SQSRequestDecoder {
 
     /// `/{12-digit account}/{queue}` (a trailing slash tolerated): the account and queue.
     static func accountQueue(_ path: Substring) -> (account: Substring, queue: Substring)? {
+        guard path.utf8.count >= 15 else { return nil }   // "/" + 12 digits + "/" + a name
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3 || (parts.count == 4 && parts[3].isEmpty), parts[0].isEmpty,
               parts[1].utf8.count == 12, parts[1].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
