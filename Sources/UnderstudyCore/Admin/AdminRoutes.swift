@@ -1,5 +1,6 @@
 import Foundation
 import UnderstudyHTTP
+import UnderstudyNet
 
 /// The admin plane's route table: state, metrics and run-time health control, behind the
 /// bearer token when one is configured. Runs on its own loop, outside the data plane's limits.
@@ -35,13 +36,16 @@ struct AdminRoutes {
             exchange.respond(FaultsAPI(rules: server.faults).handle(request, name: name))
         case (_, "/api/queues"):
             exchange.route = "/api/queues"
-            exchange.respond(QueuesAPI(store: server.queues).handle(request, name: nil, messages: false))
+            exchange.respond(QueuesAPI(store: server.queues).handle(request, name: nil, messages: false).response)
         case (_, _) where path.hasPrefix("/api/queues/") && path.count > "/api/queues/".count:
             var rest = path.dropFirst("/api/queues/".count)
             let messages = rest.hasSuffix("/messages")
             if messages { rest = rest.dropLast("/messages".count) }
             exchange.route = messages ? "/api/queues/{name}/messages" : "/api/queues/{name}"
-            exchange.respond(QueuesAPI(store: server.queues).handle(request, name: URLEncoding.decode(rest), messages: messages))
+            let (response, ticket) = QueuesAPI(store: server.queues).handle(request, name: URLEncoding.decode(rest), messages: messages)
+            guard let ticket else { return exchange.respond(response) }
+            let bound = LoopBound(exchange, on: exchange.loop)
+            server.queues.afterDurable(ticket) { bound.loop.execute { bound.value.respond(response) } }
         case ("GET", "/"), ("HEAD", "/"):
             exchange.route = "/"
             exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/api/faults", "/api/queues", "/metrics"]]))

@@ -6,7 +6,15 @@ import UnderstudyHTTP
 struct QueuesAPI {
     let store: QueueStore
 
-    func handle(_ request: HTTPRequest, name: String?, messages: Bool) -> HTTPResponse {
+    /// The answer, and for a purge with storage the ticket it must wait for (a purge
+    /// acknowledged before it is stored could come back after a `kill -9`).
+    func handle(_ request: HTTPRequest, name: String?, messages: Bool) -> (response: HTTPResponse, ticket: UInt64?) {
+        var ticket: UInt64?
+        let response = answer(request, name: name, messages: messages, ticket: &ticket)
+        return (response, ticket)
+    }
+
+    private func answer(_ request: HTTPRequest, name: String?, messages: Bool, ticket: inout UInt64?) -> HTTPResponse {
         guard let name else {
             guard request.method == "GET" || request.method == "HEAD" else { return methodNotAllowed("GET, HEAD") }
             return AdminResponse.json(["queues": store.summaries()])
@@ -15,7 +23,7 @@ struct QueuesAPI {
         if messages {
             guard request.method == "DELETE" else { return methodNotAllowed("DELETE") }
             let before = store.summaries().first { $0.name == name }
-            _ = try? store.purge(name, enforcingInterval: false)
+            ticket = (try? store.purge(name, enforcingInterval: false)) ?? nil
             let purged = before.map { $0.visible + $0.inFlight + $0.delayed } ?? 0
             return AdminResponse.json(["purged": purged])
         }

@@ -9,7 +9,10 @@ struct FIFOState {
     var order = Deque<String>()
     private var seen: [String: Deduplicated] = [:]
     private var seenOrder = Deque<(key: String, expiresAt: Int64)>()
+    /// 20 digits, starting from the clock so numbers keep increasing across restarts and
+    /// queues created again under the same name.
     private var nextSequenceNumber: UInt64 = 10_000_000_000_000_000_000
+        + UInt64(max(0, QueueStore.systemClock())) * 1000
 
     /// AWS's deduplication interval.
     static let deduplicationWindow: Int64 = 5 * 60 * 1000
@@ -53,8 +56,16 @@ struct FIFOState {
         return String(nextSequenceNumber)
     }
 
-    /// After a restart: continue after the highest number stored.
-    mutating func noteRestored(sequenceNumber: String?) {
-        if let sequenceNumber, let value = UInt64(sequenceNumber), value > nextSequenceNumber { nextSequenceNumber = value }
+    /// After a restart: continue after the highest number stored, and remember the
+    /// deduplication ids still inside their window (a producer retrying after the restart
+    /// must not create a second copy).
+    mutating func noteRestored(_ message: StoredMessage, scope: String, now: Int64) {
+        if let number = message.sequenceNumber, let value = UInt64(number), value > nextSequenceNumber { nextSequenceNumber = value }
+        guard let id = message.deduplicationID, let number = message.sequenceNumber,
+              message.sentAt + Self.deduplicationWindow > now else { return }
+        let key = scope == "messageGroup" ? (message.groupID ?? "") + "\u{0}" + id : id
+        seen[key] = Deduplicated(messageID: message.messageID, sequenceNumber: number,
+                                 expiresAt: message.sentAt + Self.deduplicationWindow)
+        seenOrder.append((key, message.sentAt + Self.deduplicationWindow))
     }
 }

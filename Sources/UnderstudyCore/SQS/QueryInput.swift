@@ -81,7 +81,9 @@ enum QueryInput {
         var members: [JSONValue.Member] = []
         for (name, child) in node.children {
             if let member = lists[name] {
-                members.append(.init(member, .array(child.indexed.map(convert))))
+                // `AttributeName=All` without an index (boto2 and hand-written requests): a one-item list.
+                let items = child.children.isEmpty ? (child.value.map { [JSONValue.string($0)] } ?? []) : child.indexed.map(convert)
+                members.append(.init(member, .array(items)))
             } else if let map = maps[name] {
                 var entries: [JSONValue.Member] = []
                 for entry in child.indexed {

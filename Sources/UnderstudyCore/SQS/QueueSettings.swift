@@ -88,8 +88,9 @@ public struct QueueSettings: Equatable, Sendable {
             ("ReceiveMessageWaitTimeSeconds", String(receiveMessageWaitTimeSeconds)),
         ]
         if let redrivePolicy {
-            values.append(("RedrivePolicy",
-                           "{\"deadLetterTargetArn\":\"\(redrivePolicy.deadLetterTargetArn)\",\"maxReceiveCount\":\(redrivePolicy.maxReceiveCount)}"))
+            let policy = JSONValue.object([.init("deadLetterTargetArn", .string(redrivePolicy.deadLetterTargetArn)),
+                                           .init("maxReceiveCount", .number(Double(redrivePolicy.maxReceiveCount)))])
+            values.append(("RedrivePolicy", String(decoding: CompactJSON.bytes(policy), as: UTF8.self)))
         }
         values.append(("SqsManagedSseEnabled", sqsManagedSSEEnabled ? "true" : "false"))
         if isFIFO {
@@ -126,15 +127,28 @@ public struct QueueSettings: Equatable, Sendable {
             throw invalidValue("RedrivePolicy", value, reason: "Invalid value for the parameter RedrivePolicy.")
         }
         let fields = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
-        guard let arn = fields["deadLetterTargetArn"]?.stringValue, arn.hasPrefix("arn:"),
-              arn.split(separator: ":", omittingEmptySubsequences: false).count == 6 else {
+        guard let arn = fields["deadLetterTargetArn"]?.stringValue, Self.isQueueARN(arn) else {
             throw invalidValue("RedrivePolicy", value, reason: "Dead-letter target ARN is missing or invalid.")
         }
-        let countText = fields["maxReceiveCount"].flatMap { $0.stringValue ?? $0.number.map { String(Int($0)) } }
+        let countText = fields["maxReceiveCount"].flatMap { value in
+            value.stringValue ?? value.number.flatMap { Int(exactly: $0) }.map(String.init)
+        }
         guard let countText, let count = Int(countText), (1...1000).contains(count) else {
             throw invalidValue("RedrivePolicy", value, reason: "Invalid value for maxReceiveCount: must be an integer from 1 to 1000.")
         }
         return RedrivePolicy(deadLetterTargetArn: arn, maxReceiveCount: count)
+    }
+
+    /// `arn:aws:sqs:REGION:ACCOUNT:NAME` with a name SQS would accept.
+    static func isQueueARN(_ arn: String) -> Bool {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "sqs", let name = parts.last, !name.isEmpty, name.utf8.count <= 80,
+              parts[1].utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x2D }),
+              parts[3].utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }),
+              parts[4].utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 })
+        else { return false }
+        return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+            || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 
     private static func invalidValue(_ name: String, _ value: String, reason: String) -> SQSError {

@@ -16,7 +16,7 @@ extension UnderstudyServer {
         }
         let store = QueueStore(region: sqs.region, accountID: sqs.accountID, limits: limits, journal: journal)
         do throws(SQSError) {
-            try store.restore(from: snapshot)
+            for problem in store.restore(from: snapshot) { logger.error("sqs.storage: \(problem)") }
             for queue in sqs.queues where !store.queueExists(queue.name) {
                 let (_, ticket) = try store.createQueue(queue.name, attributes: queue.attributePairs, tags: queue.tags)
                 if let ticket { store.waitUntilDurable(ticket) }

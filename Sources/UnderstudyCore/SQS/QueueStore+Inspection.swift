@@ -36,26 +36,24 @@ public struct PeekedMessage: Encodable, Sendable {
 extension QueueStore {
     /// Every queue's counts, by name.
     public func summaries() -> [QueueSummary] {
-        state.withLock { state in
-            let now = clock()
-            return state.queues.keys.sorted().compactMap { name in
+        (try? withState { (state, now, changes) throws(SQSError) in
+            state.queues.keys.sorted().compactMap { name in
                 guard let queue = state.queues[name] else { return nil }
-                queue.advance(now: now)
+                advance(queue, state: &state, now: now, changes: &changes)
                 let counters = state.counters[name] ?? QueueCounters()
                 return QueueSummary(name: name, fifo: queue.isFIFO, visible: queue.visibleCount, inFlight: queue.inFlightCount,
                                     delayed: queue.delayedCount, sent: counters.sent, received: counters.received,
                                     deleted: counters.deleted)
             }
-        }
+        }.0) ?? []
     }
 
     /// Up to `limit` messages in send order, without receiving them (visibility unchanged).
     public func peek(_ name: String, limit: Int = 50) -> [PeekedMessage]? {
-        state.withLock { state in
+        (try? withState { (state, now, changes) throws(SQSError) -> [PeekedMessage]? in
             guard let queue = state.queues[name] else { return nil }
-            let now = clock()
-            queue.advance(now: now)
-            return queue.messages.values.sorted { $0.sequence < $1.sequence }.prefix(limit).map { message in
+            advance(queue, state: &state, now: now, changes: &changes)
+            return queue.firstMessages(limit).map { message in
                 let state = message.visibleAt <= now ? "visible" : message.receiveCount > 0 ? "in_flight" : "delayed"
                 var attributes: [String: String] = [:]
                 for (key, value) in message.attributes {
@@ -64,7 +62,7 @@ extension QueueStore {
                 return PeekedMessage(messageID: message.messageID, body: message.body, state: state, sentTimestamp: message.sentAt,
                                      receiveCount: message.receiveCount, groupID: message.groupID, attributes: attributes)
             }
-        }
+        })?.0 ?? nil
     }
 
     /// Prometheus text for every queue: messages sent, received and deleted (counters) and

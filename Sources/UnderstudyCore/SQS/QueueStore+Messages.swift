@@ -12,6 +12,15 @@ public struct SendRequest: Sendable {
     public var senderID = "AIDAIT2UOQQY3AUEKVGXU"
 
     public init(body: String) { self.body = body }
+
+    /// Bytes counted against MaximumMessageSize and the batch limit: body, attribute names,
+    /// types and values (as SQS counts them).
+    public var size: Int {
+        body.utf8.count + attributes.reduce(0) { total, attribute in
+            total + attribute.name.utf8.count + attribute.value.dataType.utf8.count
+                + (attribute.value.stringValue?.utf8.count ?? 0) + (attribute.value.binaryValue?.count ?? 0)
+        }
+    }
 }
 
 /// What a send answers: ids and digests (SDKs check the digests).
@@ -39,6 +48,7 @@ extension QueueStore {
         -> (outcomes: [Result<SendOutcome, SQSError>], ticket: UInt64?) {
         let ((outcomes, wake), ticket) = try withState { (state, now, changes) throws(SQSError) in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
+            advance(queue, state: &state, now: now, changes: &changes)   // expired messages free the caps
             var outcomes: [Result<SendOutcome, SQSError>] = []
             var visible = 0
             for request in requests {
@@ -61,10 +71,7 @@ extension QueueStore {
         let settings = queue.settings
         let attributes = request.attributes.map { (name: $0.name, value: $0.value) }
         let system = request.systemAttributes.map { (name: $0.name, value: $0.value) }
-        let size = request.body.utf8.count + attributes.reduce(0) { total, attribute in
-            total + attribute.name.utf8.count + attribute.value.dataType.utf8.count
-                + (attribute.value.stringValue?.utf8.count ?? 0) + (attribute.value.binaryValue?.count ?? 0)
-        }
+        let size = request.size
         guard size <= settings.maximumMessageSize else {
             throw .invalidParameterValue("One or more parameters are invalid. Reason: Message must be shorter than \(settings.maximumMessageSize) bytes.")
         }
@@ -127,17 +134,19 @@ extension QueueStore {
         let (result, ticket) = try withState { (state, now, changes) throws(SQSError) -> ([ReceivedMessage], Int64?) in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
             let seconds = Int64(visibility ?? queue.settings.visibilityTimeout)
+            advance(queue, state: &state, now: now, changes: &changes)
             var moved: [StoredMessage] = []
             let taken = queue.receive(max: max, now: now, visibility: seconds * 1000) { moved.append($0) }
             for message in moved { moveToDeadLetterQueue(message, from: queue, state: &state, now: now, changes: &changes) }
             if taken.isEmpty, let waiter {
-                state.waiters[name, default: []].append(waiter)
+                Self.register(waiter, for: name, in: &state)
             }
             state.counters[name, default: QueueCounters()].received += taken.count
             let received = taken.map { message in
                 if journal != nil { changes.append(message.receiveState) }
                 return ReceivedMessage(message: message,
-                                       receiptHandle: ReceiptHandle(queue: name, sequence: message.sequence, token: message.token).encoded,
+                                       receiptHandle: ReceiptHandle(queue: name, sequence: message.sequence, token: message.token,
+                                                                              messageID: message.messageID).encoded,
                                        receiveCount: message.receiveCount, firstReceivedAt: message.firstReceivedAt)
             }
             return (received, queue.nextVisibleAt)
@@ -159,7 +168,7 @@ extension QueueStore {
             systemAttributesMD5: message.systemAttributesMD5, sentAt: message.sentAt, senderID: message.senderID,
             groupID: message.groupID, deduplicationID: message.deduplicationID, sequenceNumber: message.sequenceNumber,
             visibleAt: now)
-        target.insert(moved, now: now)
+        target.insert(moved, now: now, bySentTime: true)
         state.totalMessages += 1
         state.totalBytes += moved.size
         state.counters[target.name, default: QueueCounters()].sent += 1
@@ -173,7 +182,7 @@ extension QueueStore {
     public func delete(_ handles: [String], from name: String) throws(SQSError) -> (outcomes: [SQSError?], ticket: UInt64?) {
         try withState { (state, now, changes) throws(SQSError) -> [SQSError?] in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
-            queue.advance(now: now)   // a timeout that ended must count the message visible before `remove`
+            advance(queue, state: &state, now: now, changes: &changes)   // a timeout that ended counts the message visible
             return handles.map { text -> SQSError? in
                 guard let handle = ReceiptHandle(text), handle.queue == name else { return .receiptHandleIsInvalid(text) }
                 guard let message = queue.messages[handle.sequence], handle.names(message) else { return nil }
@@ -193,12 +202,16 @@ extension QueueStore {
         -> (outcomes: [SQSError?], ticket: UInt64?) {
         let ((outcomes, wake), ticket) = try withState { (state, now, changes) throws(SQSError) in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
-            queue.advance(now: now)
+            advance(queue, state: &state, now: now, changes: &changes)
             var visible = 0
             let outcomes = changesWanted.map { wanted -> SQSError? in
                 guard let handle = ReceiptHandle(wanted.handle), handle.queue == name else { return .receiptHandleIsInvalid(wanted.handle) }
                 guard let message = queue.messages[handle.sequence], handle.names(message),
                       message.isInFlight(at: now) else { return .messageNotInflight() }
+                // AWS: a message's visibility can be extended to at most 12 hours from its receive.
+                if message.receivedAt > 0, now + Int64(wanted.seconds) * 1000 - message.receivedAt > 43_200_000 {
+                    return .invalidParameterValue("Value \(wanted.seconds) for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [43200 seconds]")
+                }
                 queue.changeVisibility(message, now: now, visibility: Int64(wanted.seconds) * 1000)
                 if wanted.seconds == 0 { visible += 1 }
                 if journal != nil { changes.append(message.receiveState) }
@@ -208,6 +221,20 @@ extension QueueStore {
         }
         for waiter in wake { waiter.fire() }
         return (outcomes, ticket)
+    }
+
+    /// Adds a waiting long poll. Waiters that ended without a message (their timer claimed
+    /// them) are dropped whenever the list has doubled since the last sweep, so idle queues
+    /// polled forever keep a bounded list (amortised O(1) a registration).
+    static func register(_ waiter: ReceiveWaiter, for name: String, in state: inout State) {
+        var waiting = state.waiters.removeValue(forKey: name) ?? []
+        waiting.append(waiter)
+        let limit = state.waiterSweepAt[name] ?? 32
+        if waiting.count >= limit {
+            waiting = Deque(waiting.filter { !$0.isClaimed })
+            state.waiterSweepAt[name] = max(32, 2 * waiting.count)
+        }
+        state.waiters[name] = waiting
     }
 
     /// Removes up to `count` live waiters of a queue, to be woken outside the lock.

@@ -22,9 +22,7 @@ extension QueueStore {
                 }
                 return false
             }
-            if let target = settings.redrivePolicy?.deadLetterQueueName, state.queues[target] == nil {
-                throw .invalidParameterValue("Value \(settings.redrivePolicy!.deadLetterTargetArn) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
-            }
+            try Self.checkDeadLetterTarget(settings, queueName: name, in: state)
             let queue = SQSQueue(name: name, settings: settings, createdAt: now)
             queue.tags = tags
             state.queues[name] = queue
@@ -45,6 +43,17 @@ extension QueueStore {
             throw .invalidParameterValue(isFIFO || name.hasSuffix(".fifo")
                 ? "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length."
                 : "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length")
+        }
+    }
+
+    /// The dead-letter queue must exist and be of the same type (standard or FIFO), as AWS requires.
+    static func checkDeadLetterTarget(_ settings: QueueSettings, queueName: String, in state: State) throws(SQSError) {
+        guard let policy = settings.redrivePolicy else { return }
+        guard let target = state.queues[policy.deadLetterQueueName] else {
+            throw .invalidParameterValue("Value \(policy.deadLetterTargetArn) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
+        }
+        guard target.isFIFO == settings.isFIFO else {
+            throw .invalidParameterValue("Value \(policy.deadLetterTargetArn) for parameter RedrivePolicy is invalid. Reason: Dead-letter queue must be the same type of queue as the source.")
         }
     }
 
@@ -75,9 +84,9 @@ extension QueueStore {
         for wanted in names where !QueueSettings.settableNames.contains(wanted) && !QueueSettings.readOnlyNames.contains(wanted) {
             throw .invalidAttributeName(wanted)
         }
-        return try withState { (state, now, _) throws(SQSError) in
+        return try withState { (state, now, changes) throws(SQSError) in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
-            queue.advance(now: now)
+            advance(queue, state: &state, now: now, changes: &changes)
             let all = names.contains("All")
             var values: [(name: String, value: String)] = [("QueueArn", queueARN(name)),
                 ("ApproximateNumberOfMessages", String(queue.visibleCount)),
@@ -94,9 +103,7 @@ extension QueueStore {
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
             var settings = queue.settings
             try settings.apply(attributes, creating: false)
-            if let target = settings.redrivePolicy?.deadLetterQueueName, state.queues[target] == nil {
-                throw .invalidParameterValue("Value \(settings.redrivePolicy!.deadLetterTargetArn) for parameter RedrivePolicy is invalid. Reason: Dead letter target does not exist.")
-            }
+            try Self.checkDeadLetterTarget(settings, queueName: name, in: state)
             queue.settings = settings
             queue.modifiedAt = now
             changes.append(.putQueue(queue.record))

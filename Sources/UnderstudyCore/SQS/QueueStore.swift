@@ -28,6 +28,8 @@ public final class QueueStore: Sendable {
         var totalMessages = 0
         var totalBytes = 0
         var waiters: [String: Deque<ReceiveWaiter>] = [:]
+        /// Per queue: sweep ended waiters once the list reaches this length.
+        var waiterSweepAt: [String: Int] = [:]
         var counters: [String: QueueCounters] = [:]
         var messageIDs = MessageIDGenerator()
     }
@@ -70,36 +72,59 @@ public final class QueueStore: Sendable {
         return try outcome.get()
     }
 
+    /// Applies what is due in `queue` (delays, timeouts, retention) and accounts for the
+    /// messages retention removed: totals, and their deletion in storage.
+    func advance(_ queue: SQSQueue, state: inout State, now: Int64, changes: inout [JournalEntry]) {
+        for message in queue.advance(now: now) {
+            state.totalMessages -= 1
+            state.totalBytes -= message.size
+            if journal != nil { changes.append(.deleteMessage(sequence: message.sequence)) }
+        }
+    }
+
     /// Calls `done` once the changes behind `ticket` are durable (at once without storage).
     func afterDurable(_ ticket: UInt64?, _ done: @escaping @Sendable () -> Void) {
         guard let ticket, let journal else { return done() }
         journal.whenDurable(ticket, done)
     }
 
-    /// Restores queues and messages from storage (at start, before serving).
-    public func restore(from snapshot: SQSSnapshot) throws(SQSError) {
-        _ = try withState { (state, now, _) throws(SQSError) in
+    /// Restores queues and messages from storage (at start, before serving). A queue whose
+    /// stored attributes no longer apply keeps the defaults for them (logged by the caller
+    /// through the returned problems); messages and the sequence always load, so new
+    /// messages never reuse a stored sequence.
+    @discardableResult
+    public func restore(from snapshot: SQSSnapshot) -> [String] {
+        var problems: [String] = []
+        _ = try? withState { (state, now, _) throws(SQSError) in
             for record in snapshot.queues {
                 var settings = QueueSettings()
-                let attributes = record.attributes.map { (name: $0.key, value: $0.value) }
                 let isFIFO = record.attributes["FifoQueue"] == "true"
-                try settings.apply(attributes.filter { $0.name == "FifoQueue" }, creating: true)
-                try settings.apply(attributes.filter { $0.name != "FifoQueue" }, creating: isFIFO)
+                do throws(SQSError) {
+                    try settings.apply([("FifoQueue", isFIFO ? "true" : "false")], creating: true)
+                    try settings.apply(record.attributes.filter { $0.key != "FifoQueue" }.map { ($0.key, $0.value) }
+                        .sorted { $0.0 < $1.0 }, creating: isFIFO)
+                } catch {
+                    problems.append("queue \(record.name): stored attributes rejected (\(error.message)); defaults used")
+                    settings = QueueSettings()
+                    settings.isFIFO = isFIFO
+                }
                 let queue = SQSQueue(name: record.name, settings: settings, createdAt: record.createdAt)
                 queue.modifiedAt = record.modifiedAt
                 queue.tags = record.tags
                 state.queues[record.name] = queue
+                state.counters[record.name] = QueueCounters()
             }
             for (name, record) in snapshot.messages {
+                state.nextSequence = max(state.nextSequence, record.sequence + 1)
                 guard let queue = state.queues[name] else { continue }
                 let message = StoredMessage(record: record)
                 queue.restore(message, now: now)
-                if queue.isFIFO { queue.fifo.noteRestored(sequenceNumber: record.sequenceNumber) }
+                if queue.isFIFO { queue.fifo.noteRestored(message, scope: queue.settings.deduplicationScope, now: now) }
                 state.totalMessages += 1
                 state.totalBytes += message.size
-                state.nextSequence = max(state.nextSequence, record.sequence + 1)
             }
         }
+        return problems
     }
 
     public func close() { journal?.close() }

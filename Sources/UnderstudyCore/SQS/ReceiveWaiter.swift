@@ -17,6 +17,9 @@ final class ReceiveWaiter: Sendable {
         }
     }
 
+    /// Already woken or timed out.
+    var isClaimed: Bool { claimed.withLock { $0 } }
+
     /// Runs the wake-up (the waiter hops to its own loop there). Call outside the store's lock.
     func fire() { wake() }
 

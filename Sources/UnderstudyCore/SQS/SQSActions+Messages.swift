@@ -19,7 +19,7 @@ extension SQSActions {
         for (index, entry) in entries.enumerated() {
             do {
                 let request = try Self.sendRequest(entry)
-                totalBytes += request.body.utf8.count
+                totalBytes += request.size
                 requests.append(request)
             } catch {
                 parseFailures[index] = error
@@ -42,7 +42,10 @@ extension SQSActions {
             }
             switch results[index] {
             case .success(let outcome)?: successful.append(.object([.init("Id", .string(id))] + Self.sentFields(outcome)))
-            case .failure(let error)?: failed.append(Self.failure(id: id, error))
+            case .failure(var error)?:
+                // In a batch AWS words a missing MessageGroupId as an invalid value (same text).
+                if error.queryCode == "MissingParameter" { error = .invalidParameterValue(error.message) }
+                failed.append(Self.failure(id: id, error))
             case nil: break
             }
         }

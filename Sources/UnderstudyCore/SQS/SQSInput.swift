@@ -102,11 +102,15 @@ struct SQSInput {
             throw .invalidParameterValue("Number of message attributes [\(members.count)] exceeds the allowed maximum [10].")
         }
         var attributes: [SQSStoredAttribute] = []
+        var names = Set<String>()
         for member in members {
             let fields = SQSInput(member.value)
             let name = member.key
-            guard !name.isEmpty, name.utf8.count <= 256 else {
+            guard Self.isAttributeName(name) else {
                 throw .invalidParameterValue("Message (user) attribute name '\(name)' is invalid.")
+            }
+            guard names.insert(name).inserted else {
+                throw .invalidParameterValue("Message (user) attribute name '\(name)' is repeated.")
             }
             guard let dataType = try fields.string("DataType"), !dataType.isEmpty else {
                 throw .invalidParameterValue("The message attribute '\(name)' must contain non-empty message attribute type.")
@@ -118,20 +122,42 @@ struct SQSInput {
                 guard let text = try fields.string("StringValue") else {
                     throw .invalidParameterValue("The message attribute '\(name)' with type '\(base)' must use field 'String'.")
                 }
+                guard !text.isEmpty else {
+                    throw .invalidParameterValue("Message (user) attribute '\(name)' must contain a non-empty value of type '\(base)'.")
+                }
+                // Query-protocol consumers read it in XML: the characters XML allows only.
+                if !SQSActions.isPlainText(text), text.unicodeScalars.contains(where: { !SQSActions.isAllowed($0) }) {
+                    throw .invalidParameterValue("Message (user) attribute '\(name)' contains characters outside the allowed set.")
+                }
                 if base == "Number", Double(text) == nil {
                     throw .invalidParameterValue("Can't cast the value of message (user) attribute '\(name)' to a number.")
                 }
                 attribute.stringValue = text
             case "Binary":
-                guard let encoded = try fields.string("BinaryValue"), let bytes = Data(base64Encoded: encoded) else {
+                guard let encoded = try fields.string("BinaryValue"), let bytes = Data(base64Encoded: encoded), !bytes.isEmpty else {
                     throw .invalidParameterValue("The message attribute '\(name)' with type 'Binary' must use field 'Binary'.")
                 }
                 attribute.binaryValue = Array(bytes)
             default:
                 throw .invalidParameterValue("The type of message (user) attribute '\(name)' is invalid. You must use only the following supported type prefixes: Binary, Number, String.")
             }
+            guard dataType.utf8.count <= 256, SQSActions.isPlainText(dataType) else {
+                throw .invalidParameterValue("The type of message (user) attribute '\(name)' is invalid.")
+            }
             attributes.append(SQSStoredAttribute(name: name, value: attribute))
         }
         return attributes
+    }
+
+    /// AWS's rule: up to 256 of `[A-Za-z0-9_.-]`, no `AWS.`/`Amazon.` prefix, no leading,
+    /// trailing or doubled period.
+    static func isAttributeName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.utf8.count <= 256, !name.hasPrefix("."), !name.hasSuffix("."), !name.contains("..") else {
+            return false
+        }
+        let lower = name.lowercased()
+        if lower.hasPrefix("aws.") || lower.hasPrefix("amazon.") { return false }
+        return name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A)
+            || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
     }
 }

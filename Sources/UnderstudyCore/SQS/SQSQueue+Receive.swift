@@ -3,9 +3,9 @@
 /// (one in-flight batch per message group). A message already received `maxReceiveCount`
 /// times goes to the dead-letter queue instead (`deadLetter` moves it; the store owns both queues).
 extension SQSQueue {
+    /// Call `advance` first (the store does, to account for what retention removes).
     func receive(max: Int, now: Int64, visibility: Int64, deadLetter: (StoredMessage) -> Void) -> [StoredMessage] {
-        advance(now: now)
-        return isFIFO ? receiveFIFO(max: max, now: now, visibility: visibility, deadLetter: deadLetter)
+        isFIFO ? receiveFIFO(max: max, now: now, visibility: visibility, deadLetter: deadLetter)
                       : receiveStandard(max: max, now: now, visibility: visibility, deadLetter: deadLetter)
     }
 
@@ -24,8 +24,12 @@ extension SQSQueue {
                 deadLetter(message)
                 continue
             }
-            markReceived(message, now: now, visibility: visibility)
+            markReceived(message, now: now, visibility: visibility, requeue: false)
             taken.append(message)
+        }
+        // A visibility timeout of 0 leaves them visible: back in line once, after this receive.
+        if visibility == 0 {
+            for message in taken { ready.append(Entry(sequence: message.sequence, token: message.token)) }
         }
         return taken
     }

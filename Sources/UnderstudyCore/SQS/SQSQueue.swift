@@ -53,10 +53,21 @@ final class SQSQueue {
     // MARK: Transitions
 
     /// Adds a message sent now (`message.visibleAt` says when it can first be received).
-    func insert(_ message: StoredMessage, now: Int64) {
+    /// `bySentTime`: a message moved from another queue keeps its send time (retention counts
+    /// from it), so it goes to its place in send order rather than the end.
+    func insert(_ message: StoredMessage, now: Int64, bySentTime: Bool = false) {
         messages[message.sequence] = message
         byteCount += message.size
-        sentOrder.append(message.sequence)
+        if bySentTime, let last = sentOrder.last, let newest = messages[last], newest.sentAt > message.sentAt {
+            var index = sentOrder.endIndex
+            while index > sentOrder.startIndex,
+                  (messages[sentOrder[sentOrder.index(before: index)]]?.sentAt ?? .min) > message.sentAt {
+                index = sentOrder.index(before: index)
+            }
+            sentOrder.insert(message.sequence, at: index)
+        } else {
+            sentOrder.append(message.sequence)
+        }
         if message.visibleAt > now {
             if message.receiveCount > 0 { inFlightCount += 1 } else { delayedCount += 1 }
             pending.insert(Pending(visibleAt: message.visibleAt, sequence: message.sequence, token: message.token))
@@ -68,7 +79,9 @@ final class SQSQueue {
     }
 
     /// Applies what is due at `now`: delays and visibility timeouts that ended, then retention.
-    func advance(now: Int64) {
+    /// Returns the messages retention removed (the store updates its totals and storage).
+    @discardableResult
+    func advance(now: Int64) -> [StoredMessage] {
         while let top = pending.min, top.visibleAt <= now {
             pending.removeMin()
             guard let message = messages[top.sequence], message.token == top.token, message.visibleAt == top.visibleAt else {
@@ -79,12 +92,15 @@ final class SQSQueue {
             if !isFIFO { ready.append(Entry(sequence: message.sequence, token: message.token)) }
         }
         let retention = Int64(settings.messageRetentionPeriod) * 1000
+        var expired: [StoredMessage] = []
         while let first = sentOrder.first {
             guard let message = messages[first] else { sentOrder.removeFirst(); continue }
             guard message.sentAt + retention <= now else { break }
             sentOrder.removeFirst()
             remove(message, now: now)
+            expired.append(message)
         }
+        return expired
     }
 
     /// Takes a message out for good (deleted, expired, purged or moved to a dead-letter queue).
@@ -101,11 +117,12 @@ final class SQSQueue {
 
     /// Marks a visible message received: in flight until `now + visibility` (visible again at
     /// once when that is 0). Returns its new token.
-    func markReceived(_ message: StoredMessage, now: Int64, visibility: Int64) {
+    func markReceived(_ message: StoredMessage, now: Int64, visibility: Int64, requeue: Bool = true) {
         message.receiveCount += 1
         if message.firstReceivedAt == 0 { message.firstReceivedAt = now }
+        message.receivedAt = now
         message.token = (message.token | 0xFFFF) &+ 1   // a new receive: the handle's half (ReceiptHandle.names)
-        setVisibility(message, wasVisible: true, now: now, visibility: visibility)
+        setVisibility(message, wasVisible: true, now: now, visibility: visibility, requeue: requeue)
     }
 
     /// Changes an in-flight message's visibility timeout, counted from now.
@@ -114,7 +131,10 @@ final class SQSQueue {
         setVisibility(message, wasVisible: false, now: now, visibility: visibility)
     }
 
-    private func setVisibility(_ message: StoredMessage, wasVisible: Bool, now: Int64, visibility: Int64) {
+    /// `requeue: false` leaves a message that stays visible out of `ready` (a receive puts it
+    /// back after its loop, so one receive cannot hand the same message out twice).
+    private func setVisibility(_ message: StoredMessage, wasVisible: Bool, now: Int64, visibility: Int64,
+                               requeue: Bool = true) {
         if wasVisible { visibleCount -= 1 } else { inFlightCount -= 1 }
         message.visibleAt = now + visibility
         if visibility > 0 {
@@ -122,8 +142,17 @@ final class SQSQueue {
             pending.insert(Pending(visibleAt: message.visibleAt, sequence: message.sequence, token: message.token))
         } else {
             visibleCount += 1
-            if !isFIFO { ready.append(Entry(sequence: message.sequence, token: message.token)) }
+            if !isFIFO && requeue { ready.append(Entry(sequence: message.sequence, token: message.token)) }
         }
+    }
+
+    /// Messages in send order, at most `limit`, without sorting (the admin peek).
+    func firstMessages(_ limit: Int) -> [StoredMessage] {
+        var found: [StoredMessage] = []
+        for sequence in sentOrder where found.count < limit {
+            if let message = messages[sequence] { found.append(message) }
+        }
+        return found
     }
 
     /// Drops every message (PurgeQueue).

@@ -19,6 +19,9 @@ final class StoredMessage {
     let sequenceNumber: String?
     var receiveCount = 0
     var firstReceivedAt: Int64 = 0
+    /// When the current receive happened (0: not since this process started); the 12-hour
+    /// visibility limit counts from it.
+    var receivedAt: Int64 = 0
     /// Receivable from this time on (after a delay, or when a visibility timeout ends).
     var visibleAt: Int64
     /// Bumped on every receive and visibility change: a receipt handle names one token, and

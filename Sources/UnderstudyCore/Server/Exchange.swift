@@ -52,6 +52,8 @@ public final class Exchange {
     public func respond(_ response: HTTPResponse) {
         guard !isAnswered else { return }
         isAnswered = true
+        // A timer still armed (a long poll answered early) must not keep the exchange alive.
+        if let pendingTimer { loop.cancel(pendingTimer) }
         pendingTimer = nil
         if isIntercepted, let interception { return intercepted(interception) }
         connection?.send(response, for: self)

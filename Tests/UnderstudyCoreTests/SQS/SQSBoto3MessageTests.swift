@@ -18,7 +18,7 @@ struct SQSBoto3MessageTests {
                 'count': {'DataType': 'Number', 'StringValue': '42'},
                 'blob': {'DataType': 'Binary', 'BinaryValue': bytes([0, 1, 2, 254, 255])},
                 'ratio': {'DataType': 'Number.float', 'StringValue': '0.25'},
-                'Émoji': {'DataType': 'String.custom', 'StringValue': '🚀'},
+                'emoji.custom': {'DataType': 'String.custom', 'StringValue': 'Émoji 🚀'},  # names are ASCII (AWS), values any XML character
             }
             typed = sqs.send_message(QueueUrl=url, MessageBody=body, MessageAttributes=attributes)
             out['typed'] = {'md5': typed['MD5OfMessageBody'], 'expected': md5_body(body),
