@@ -33,7 +33,8 @@ enum SQSRequestDecoder {
             }
             let action = String(target.dropFirst("AmazonSQS.".count))
             let input: JSONValue
-            if request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
+            // Stops at the first byte of a real body (`{`), not after scanning it all.
+            if !request.body.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
                 input = .object([])
             } else {
                 guard let parsed = JSONValue.parse(json: request.body), case .object = parsed else {
