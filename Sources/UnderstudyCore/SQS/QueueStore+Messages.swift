@@ -173,7 +173,7 @@ extension QueueStore {
         state.totalBytes += moved.size
         state.counters[target.name, default: QueueCounters()].sent += 1
         if journal != nil { changes.append(.putMessage(queue: target.name, moved.record())) }
-        for waiter in Self.takeWaiters(1, for: target.name, from: &state) { waiter.fireLater() }
+        for waiter in Self.takeWaiters(1, for: target.name, from: &state) { waiter.fire() }
     }
 
     /// DeleteMessage for each handle. A handle from an earlier receive of a message that was

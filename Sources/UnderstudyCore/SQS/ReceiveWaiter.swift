@@ -20,10 +20,7 @@ final class ReceiveWaiter: Sendable {
     /// Already woken or timed out.
     var isClaimed: Bool { claimed.withLock { $0 } }
 
-    /// Runs the wake-up (the waiter hops to its own loop there). Call outside the store's lock.
+    /// Runs the wake-up. It only schedules work on the waiter's loop and never re-enters the
+    /// store, so it is safe inside the store's lock too (a dead-letter move wakes from there).
     func fire() { wake() }
-
-    /// `fire` from inside the store's lock: `wake` only schedules work on a loop, so it does
-    /// not re-enter the store.
-    func fireLater() { wake() }
 }

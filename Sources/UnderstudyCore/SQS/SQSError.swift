@@ -30,9 +30,6 @@ public struct SQSError: Error, Equatable, Sendable {
         wire == .query && name == "QueueDoesNotExist" ? "The specified queue does not exist for this wsdl version." : message
     }
 
-    /// The error code clients read: the query code (botocore maps JSON errors to it too).
-    public var code: String { queryCode }
-
     /// `x-amzn-query-error` value: `code;Sender` or `code;Receiver`.
     public var queryErrorHeader: String { queryCode + (isSenderFault ? ";Sender" : ";Receiver") }
 
