@@ -39,7 +39,7 @@ public final class BinaryProcess: Sendable {
             let data = handle.availableData
             stderr.append(data)
         }
-        try process.run()
+        try ProcessLaunch.run(process)
     }
 
     public var standardOutput: String { stdout.text }
