@@ -30,6 +30,14 @@ public struct QueueSettings: Equatable, Sendable {
         }
     }
 
+    /// A new queue's settings from CreateQueue's attributes (or storage's): `FifoQueue` first,
+    /// since it decides which of the others a queue may have.
+    init(creatingWith attributes: [(name: String, value: String)]) throws(SQSError) {
+        let isFIFO = attributes.first(where: { $0.name == "FifoQueue" })?.value.lowercased() == "true"
+        try apply(attributes.filter { $0.name == "FifoQueue" }, creating: true)
+        try apply(attributes.filter { $0.name != "FifoQueue" }, creating: isFIFO)
+    }
+
     /// Attributes that SetQueueAttributes and CreateQueue accept.
     static let settableNames: Set<String> = [
         "DelaySeconds", "MaximumMessageSize", "MessageRetentionPeriod", "Policy", "ReceiveMessageWaitTimeSeconds",

@@ -16,10 +16,7 @@ public struct SendRequest: Sendable {
     /// Bytes counted against MaximumMessageSize and the batch limit: body, attribute names,
     /// types and values (as SQS counts them).
     public var size: Int {
-        body.utf8.count + attributes.reduce(0) { total, attribute in
-            total + attribute.name.utf8.count + attribute.value.dataType.utf8.count
-                + (attribute.value.stringValue?.utf8.count ?? 0) + (attribute.value.binaryValue?.count ?? 0)
-        }
+        StoredMessage.size(body: body, attributes: attributes.lazy.map(\.value), names: attributes.lazy.map(\.name))
     }
 }
 
@@ -43,31 +40,33 @@ struct ReceivedMessage {
 /// Message-level actions: send, receive (or wait), delete, change visibility.
 extension QueueStore {
     /// Sends each request in turn (a batch is all-or-per-entry: each entry succeeds or fails
-    /// on its own, as SendMessageBatch does). Wakes one waiting receive per visible message.
+    /// on its own, as SendMessageBatch does). Wakes one waiting receive per message stored:
+    /// for a visible one it receives it; for a delayed one it re-arms its timer for the
+    /// delay's end (its timer was armed before the message existed).
     public func send(_ requests: [SendRequest], to name: String) throws(SQSError)
         -> (outcomes: [Result<SendOutcome, SQSError>], ticket: UInt64?) {
         let ((outcomes, wake), ticket) = try withState { (state, now, changes) throws(SQSError) in
             guard let queue = state.queues[name] else { throw .queueDoesNotExist() }
             advance(queue, state: &state, now: now, changes: &changes)   // expired messages free the caps
             var outcomes: [Result<SendOutcome, SQSError>] = []
-            var visible = 0
+            var stored = 0
             for request in requests {
                 do throws(SQSError) {
-                    let (outcome, isVisible) = try send(request, to: queue, state: &state, now: now, changes: &changes)
+                    let (outcome, isNew) = try send(request, to: queue, state: &state, now: now, changes: &changes)
                     outcomes.append(.success(outcome))
-                    if isVisible { visible += 1 }
+                    if isNew { stored += 1 }
                 } catch {
                     outcomes.append(.failure(error))
                 }
             }
-            return (outcomes, Self.takeWaiters(visible, for: name, from: &state))
+            return (outcomes, Self.takeWaiters(stored, for: name, from: &state))
         }
         for waiter in wake { waiter.fire() }
         return (outcomes, ticket)
     }
 
     private func send(_ request: SendRequest, to queue: SQSQueue, state: inout State, now: Int64,
-                      changes: inout [JournalEntry]) throws(SQSError) -> (SendOutcome, Bool) {
+                      changes: inout [JournalEntry]) throws(SQSError) -> (SendOutcome, isNew: Bool) {
         let settings = queue.settings
         let attributes = request.attributes.map { (name: $0.name, value: $0.value) }
         let system = request.systemAttributes.map { (name: $0.name, value: $0.value) }
@@ -123,7 +122,7 @@ extension QueueStore {
         if let dedupKey, let sequenceNumber { queue.fifo.remember(dedupKey, messageID: message.messageID, sequenceNumber: sequenceNumber, now: now) }
         if journal != nil { changes.append(.putMessage(queue: queue.name, message.record())) }
         return (SendOutcome(messageID: message.messageID, bodyMD5: message.bodyMD5, attributesMD5: attributesMD5,
-                            systemAttributesMD5: systemMD5, sequenceNumber: sequenceNumber), delay == 0)
+                            systemAttributesMD5: systemMD5, sequenceNumber: sequenceNumber), true)
     }
 
     /// ReceiveMessage: up to `max` messages, hidden for `visibility` seconds (the queue's

@@ -9,10 +9,8 @@ extension QueueStore {
     public func createQueue(_ name: String, attributes: [(name: String, value: String)] = [],
                             tags: [String: String] = [:]) throws(SQSError) -> (created: Bool, ticket: UInt64?) {
         try Self.validateQueueName(name, attributes: attributes)
-        var settings = QueueSettings()
-        let isFIFO = attributes.first(where: { $0.name == "FifoQueue" })?.value.lowercased() == "true"
-        try settings.apply(attributes.filter { $0.name == "FifoQueue" }, creating: true)
-        try settings.apply(attributes.filter { $0.name != "FifoQueue" }, creating: isFIFO)
+        let settings = try QueueSettings(creatingWith: attributes)
+        let isFIFO = settings.isFIFO
         let (created, ticket) = try withState { (state, now, changes) throws(SQSError) -> Bool in
             if let existing = state.queues[name] {
                 let current = Dictionary(existing.settings.attributeValues.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })

@@ -97,12 +97,10 @@ public final class QueueStore: Sendable {
         var problems: [String] = []
         _ = try? withState { (state, now, _) throws(SQSError) in
             for record in snapshot.queues {
-                var settings = QueueSettings()
+                var settings: QueueSettings
                 let isFIFO = record.attributes["FifoQueue"] == "true"
                 do throws(SQSError) {
-                    try settings.apply([("FifoQueue", isFIFO ? "true" : "false")], creating: true)
-                    try settings.apply(record.attributes.filter { $0.key != "FifoQueue" }.map { ($0.key, $0.value) }
-                        .sorted { $0.0 < $1.0 }, creating: isFIFO)
+                    settings = try QueueSettings(creatingWith: record.attributes.map { ($0.key, $0.value) }.sorted { $0.0 < $1.0 })
                 } catch {
                     problems.append("queue \(record.name): stored attributes rejected (\(error.message)); defaults used")
                     settings = QueueSettings()

@@ -6,7 +6,6 @@ extension SQSActions {
         let request = try Self.sendRequest(input)
         let (outcomes, ticket) = try store.send([request], to: name)
         let outcome = try outcomes[0].get()
-        store.rearmWaiters(afterSending: [request], to: name)
         return Outcome(result: .object(Self.sentFields(outcome)), ticket: ticket)
     }
 
@@ -29,7 +28,6 @@ extension SQSActions {
         if totalBytes > 1_048_576 { throw .batchRequestTooLong(totalBytes, limit: 1_048_576) }
         let valid = requests.indices.filter { parseFailures[$0] == nil }
         let (outcomes, ticket) = try store.send(valid.map { requests[$0] }, to: name)
-        store.rearmWaiters(afterSending: valid.map { requests[$0] }, to: name)
         var results = [Result<SendOutcome, SQSError>?](repeating: nil, count: entries.count)
         for (position, index) in valid.enumerated() { results[index] = outcomes[position] }
         var successful: [JSONValue] = []

@@ -132,18 +132,6 @@ extension QueueStore {
         }.0
     }
 
-    /// Wakes a long poll of `name` for each delayed message among `requests`: a waiting poll's
-    /// timer was armed before the message existed, so it looks again and re-arms for the
-    /// delay's end. Cheap when nobody waits.
-    func rearmWaiters(afterSending requests: [SendRequest], to name: String) {
-        let waiters = state.withLock { state -> [ReceiveWaiter] in
-            guard state.waiters[name]?.isEmpty == false, let queue = state.queues[name] else { return [] }
-            let delayed = requests.count { ($0.delaySeconds ?? queue.settings.delaySeconds) > 0 }
-            return Self.takeWaiters(delayed, for: name, from: &state)
-        }
-        for waiter in waiters { waiter.fire() }
-    }
-
     /// Wakes the next `count` live waiters of a queue: a woken client had gone, a FIFO delete
     /// freed message groups, or a visibility timeout changed (the waiter re-arms its timer).
     func wakeNext(_ name: String, count: Int = 1) {

@@ -52,10 +52,12 @@ final class StoredMessage {
     func isInFlight(at now: Int64) -> Bool { receiveCount > 0 && visibleAt > now }
 
     /// Bytes counted against `sqs.max_bytes`: body plus attribute names and values.
-    var size: Int {
-        body.utf8.count + attributes.reduce(0) { total, attribute in
-            total + attribute.name.utf8.count + attribute.value.dataType.utf8.count
-                + (attribute.value.stringValue?.utf8.count ?? 0) + (attribute.value.binaryValue?.count ?? 0)
+    var size: Int { Self.size(body: body, attributes: attributes.lazy.map(\.value), names: attributes.lazy.map(\.name)) }
+
+    /// Bytes as SQS counts them against MaximumMessageSize: body, attribute names, types and values.
+    static func size(body: String, attributes: some Sequence<MessageAttributeValue>, names: some Sequence<String>) -> Int {
+        body.utf8.count + names.reduce(0) { $0 + $1.utf8.count } + attributes.reduce(0) { total, value in
+            total + value.dataType.utf8.count + (value.stringValue?.utf8.count ?? 0) + (value.binaryValue?.count ?? 0)
         }
     }
 }
