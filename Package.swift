@@ -62,7 +62,7 @@ let package = Package(
         .executableTarget(name: "FuzzHTTPParser", dependencies: ["UnderstudyHTTP"]),
         .executableTarget(name: "FuzzConnection", dependencies: ["UnderstudyCore", "UnderstudyNet"]),
 
-        .target(name: "TestSupport", dependencies: ["UnderstudyCore", "UnderstudyNet"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["UnderstudyCore", "UnderstudyNet", "CUnderstudyShims"], path: "Tests/TestSupport"),
         .testTarget(name: "UnderstudyHTTPTests", dependencies: ["UnderstudyHTTP"]),
         .testTarget(name: "UnderstudyNetTests", dependencies: ["UnderstudyNet", "TestSupport"]),
         .testTarget(

@@ -10,8 +10,10 @@ public final class ListeningSocket: Sendable {
     /// The address actually bound (port 0 resolved to the kernel's choice).
     public let boundAddress: SocketAddress
 
-    /// Binds and listens; `SO_REUSEADDR` set, IPv6 sockets IPv6-only.
-    public init(address: ListenAddress, backlog: Int) throws(SocketError) {
+    /// Binds and listens; `SO_REUSEADDR` set, IPv6 sockets IPv6-only. With `deferAccept`,
+    /// a connection waits in the kernel until its first byte arrives (`TCP_DEFER_ACCEPT`, for
+    /// at most that long; the kernel then hands it over anyway).
+    public init(address: ListenAddress, backlog: Int, deferAccept: Duration? = nil) throws(SocketError) {
         let resolved = try SocketAddress(resolving: address)
         let fd = us_socket(resolved.family, US_SOCK_STREAM)
         guard fd >= 0 else { throw SocketError("socket", address.description, code: us_errno()) }
@@ -19,6 +21,9 @@ public final class ListeningSocket: Sendable {
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         if resolved.family == AF_INET6 {
             _ = setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &one, socklen_t(MemoryLayout<Int32>.size))
+        }
+        if let deferAccept {
+            _ = us_set_defer_accept(fd, Int32(clamping: max(deferAccept.components.seconds, 1)))
         }
         let bound = resolved.withSockAddr { bind(fd, $0, $1) }
         guard bound == 0 else {
@@ -54,6 +59,17 @@ public final class ListeningSocket: Sendable {
         }
         let peer = SocketAddress(storage: storage, length: length)
         return .success(TCPStream(fileDescriptor: fd, peerAddress: peer.description))
+    }
+
+    /// Connections the kernel completed that wait for `accept`, and the backlog limit
+    /// (Linux `TCP_INFO` on the listener); nil where the OS does not say or once closed.
+    /// Connections held back by `deferAccept` (no byte yet) are not counted.
+    public func listenQueue() -> (queued: Int, limit: Int)? {
+        guard !isClosed.load(ordering: .acquiring) else { return nil }
+        var queued: UInt32 = 0
+        var limit: UInt32 = 0
+        guard us_listen_queue(fileDescriptor, &queued, &limit) == 0 else { return nil }
+        return (Int(queued), Int(limit))
     }
 
     private let isClosed = Atomic<Bool>(false)

@@ -4,9 +4,7 @@ import UnderstudyNet
 /// The built `understudy` binary run as a child process, its stdout and stderr captured,
 /// always stopped at the end of the test (`stop` is idempotent).
 public final class BinaryProcess: Sendable {
-    let process: Process
-    private let stdout = LockedBytes()
-    private let stderr = LockedBytes()
+    let process: ChildProcess
 
     /// `.build/debug/understudy` (or the configuration `swift test` built).
     public static var binaryPath: String {
@@ -21,31 +19,15 @@ public final class BinaryProcess: Sendable {
 
     /// Runs the binary with `arguments` (or `executable`, e.g. a wrapper like prlimit).
     public init(_ arguments: [String], environment: [String: String] = [:], executable: String? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable ?? Self.binaryPath)
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("UNDERSTUDY_") }
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let stdout = self.stdout, stderr = self.stderr
-        out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stdout.append(data)
-        }
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            stderr.append(data)
-        }
-        try ProcessLaunch.run(process)
+        process = try ChildProcess(executable: executable ?? Self.binaryPath, arguments: arguments, environment: env)
     }
 
-    public var standardOutput: String { stdout.text }
+    public var standardOutput: String { process.stdout.text }
     public var isRunning: Bool { process.isRunning }
-    public var pid: Int32 { process.processIdentifier }
-    public var standardError: String { stderr.text }
+    public var pid: Int32 { process.pid }
+    public var standardError: String { process.stderr.text }
 
     /// JSON lines on stdout whose `event` is `event`.
     public func events(_ event: String) -> [[String: Any]] {
@@ -77,11 +59,11 @@ public final class BinaryProcess: Sendable {
         return UInt16(address[address.index(after: colon)...])
     }
 
-    public func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+    public func signal(_ number: Int32) { kill(process.pid, number) }
 
     /// User plus system CPU time the process has used, from /proc.
     public func cpuSeconds() -> Double {
-        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
@@ -94,11 +76,11 @@ public final class BinaryProcess: Sendable {
         while process.isRunning && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return process.isRunning ? nil : process.terminationStatus
+        return process.terminationStatus
     }
 
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { kill(process.pid, SIGKILL) }
         process.waitUntilExit()
     }
 
@@ -107,14 +89,7 @@ public final class BinaryProcess: Sendable {
         let child = try BinaryProcess(arguments, environment: environment)
         defer { child.stop() }
         let status = await child.waitForExit()
-        try? await Task.sleep(for: .milliseconds(20))   // let the pipe handlers drain
+        if status != nil { child.process.waitUntilExit() }   // both pipes drained
         return (status, child.standardOutput, child.standardError)
     }
-}
-
-/// Bytes appended from a pipe handler, read from the test.
-final class LockedBytes: Sendable {
-    private let bytes = Locked<[UInt8]>([])
-    func append(_ data: Data) { bytes.withLock { $0.append(contentsOf: data) } }
-    var text: String { bytes.withLock { String(decoding: $0, as: UTF8.self) } }
 }

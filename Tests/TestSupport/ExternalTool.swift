@@ -21,16 +21,8 @@ public enum ExternalTool {
 
     /// Runs a tool to completion (bounded by the tool's own timeouts), returning status and output.
     public static func run(_ path: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try ProcessLaunch.run(process)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let process = try ChildProcess(executable: path, arguments: arguments)
+        let status = process.waitUntilExit()
+        return (status, process.stdout.text, process.stderr.text)
     }
 }

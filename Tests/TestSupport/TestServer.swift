@@ -16,7 +16,7 @@ public final class TestServer: Sendable {
         server.start()
     }
 
-    public func client() throws -> RawClient { try RawClient(port: dataPort) }
+    public func client(timeout: Duration = .seconds(5)) throws -> RawClient { try RawClient(port: dataPort, timeout: timeout) }
     public func adminClient() throws -> RawClient { try RawClient(port: adminPort) }
 }
 

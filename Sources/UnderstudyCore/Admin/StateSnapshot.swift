@@ -33,6 +33,55 @@ struct StateSnapshot: Encodable {
         }
     }
 
+    /// The worker scoreboard: slots by the state of their holder, as Apache's server-status
+    /// shows them, requests waiting for one, and whether accepting is paused for lack of one.
+    struct Workers: Encodable {
+        var model: String
+        /// 0: no limit (then the other counts stay 0).
+        var slots: Int
+        var busy: Int
+        var free: Int?
+        var reading: Int
+        var processing: Int
+        var delayed: Int
+        var writing: Int
+        var keepaliveIdle: Int
+        var waitingRequests: Int
+        var acceptingPaused: Bool
+
+        init(_ plane: HTTPPlane) {
+            let counts = plane.slotCounts()
+            let pool = plane.workers?.snapshot
+            model = plane.settings.model.rawValue
+            slots = plane.settings.workers
+            busy = pool?.busy ?? 0
+            free = pool.map { max(plane.settings.workers - $0.busy, 0) }
+            reading = counts[.reading] ?? 0
+            processing = counts[.processing] ?? 0
+            delayed = counts[.delayed] ?? 0
+            writing = counts[.writing] ?? 0
+            keepaliveIdle = counts[.keepAliveIdle] ?? 0
+            waitingRequests = pool?.waiting ?? 0
+            acceptingPaused = pool?.acceptingPaused ?? false
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case model, slots, busy, free, reading, processing, delayed, writing
+            case keepaliveIdle = "keepalive_idle"
+            case waitingRequests = "waiting_requests"
+            case acceptingPaused = "accepting_paused"
+        }
+    }
+
+    /// Connections the kernel completed that wait for `accept`, per data-plane listener
+    /// (Linux `TCP_INFO`; `null` where the OS does not say). Deferred connections that have
+    /// sent no byte yet (`server.defer_accept`) are not among them.
+    struct ListenQueue: Encodable {
+        var address: String
+        var queued: Int?
+        var limit: Int?
+    }
+
     struct Traffic: Encodable {
         var requestsServed: Int
         var bytesIn: Int
@@ -52,6 +101,8 @@ struct StateSnapshot: Encodable {
     var listeners: [Listener]
     var connections: Connections
     var adminConnections: Connections
+    var workers: Workers
+    var listenQueues: [ListenQueue]
     var traffic: Traffic
     var health: HealthAnswerJSON
     var faults: [FaultStatus]
@@ -76,8 +127,9 @@ struct StateSnapshot: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case lifecycle, draining, loops, listeners, connections, traffic, health, faults, queues, libraries
+        case lifecycle, draining, loops, listeners, connections, workers, traffic, health, faults, queues, libraries
         case uptimeSeconds = "uptime_seconds"
+        case listenQueues = "listen_queues"
         case adminConnections = "admin_connections"
     }
 }
@@ -95,6 +147,11 @@ extension UnderstudyServer {
             listeners: listeners.map { .init(plane: $0.plane, address: $0.socket.boundAddress.description) },
             connections: .init(dataPlane),
             adminConnections: .init(adminPlane),
+            workers: .init(dataPlane),
+            listenQueues: dataPlane.listeners.map { socket in
+                let queue = socket.listenQueue()
+                return .init(address: socket.boundAddress.description, queued: queue?.queued, limit: queue?.limit)
+            },
             traffic: .init(requestsServed: dataPlane.requestsServed, bytesIn: dataPlane.bytesReceived,
                            bytesOut: dataPlane.bytesSent),
             health: health,

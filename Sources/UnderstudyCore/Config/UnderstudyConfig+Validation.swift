@@ -11,7 +11,10 @@ extension UnderstudyConfig {
     func validationIssues() -> [ConfigIssue] {
         var check = ConfigChecks()
         check.that(!server.listen.isEmpty, "server.listen", "expected at least one address")
+        check.integer(server.workers, "server.workers", in: 0...1_000_000)
         check.integer(server.backlog, "server.backlog", in: 1...65535)
+        check.that(server.event.asyncFactor >= 0 && server.event.asyncFactor <= 1_000, "server.event.async_factor",
+                   "expected a number 0-1000, got \(server.event.asyncFactor)")
         check.integer(server.loops, "server.loops", atLeast: 0)
         check.duration(server.keepAlive.timeout, "server.keepalive.timeout", above: nil)
         check.integer(server.keepAlive.maxRequests, "server.keepalive.max_requests", atLeast: 0)

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import UnderstudyNet
 
 /// The server's metrics, registered once in its own Prometheus registry (so several
 /// servers in one test process stay apart) and exposed at the admin plane's `/metrics`.
@@ -8,6 +9,11 @@ public final class ServerMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     let connectionGauges: [String: [ConnectionState: CoreMetrics.Gauge]]
     let openConnections: [String: CoreMetrics.Gauge]
+    /// `understudy_worker_slots{state}`: the data plane's scoreboard (holder states and `free`).
+    let workerSlots: [String: CoreMetrics.Gauge]
+    let waitingRequests: CoreMetrics.Gauge
+    /// `understudy_listen_queue_connections{address}`, made at the first render (addresses are bound later).
+    private let listenQueues = Locked<[String: CoreMetrics.Gauge]>([:])
 
     public init(planes: [String] = ["data", "admin"]) {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -30,6 +36,32 @@ public final class ServerMetrics: Sendable {
         }
         connectionGauges = gauges
         openConnections = open
+        var slots: [String: CoreMetrics.Gauge] = [:]
+        for state in ConnectionState.allCases.map(\.name) + ["free"] {
+            slots[state] = CoreMetrics.Gauge(label: "understudy_worker_slots", dimensions: [("state", state)], factory: factory)
+        }
+        workerSlots = slots
+        waitingRequests = CoreMetrics.Gauge(label: "understudy_worker_waiting_requests", dimensions: [], factory: factory)
+    }
+
+    /// The scoreboard (all zero without a worker limit) and each listener's accept queue.
+    private func recordWorkers(_ plane: HTTPPlane) {
+        for (state, count) in plane.slotCounts() { workerSlots[state.name]?.record(count) }
+        let pool = plane.workers?.snapshot
+        workerSlots["free"]?.record(pool.map { max(plane.settings.workers - $0.busy, 0) } ?? 0)
+        waitingRequests.record(pool?.waiting ?? 0)
+        for socket in plane.listeners {
+            guard let queue = socket.listenQueue() else { continue }
+            let address = socket.boundAddress.description
+            let gauge = listenQueues.withLock { gauges in
+                if let gauge = gauges[address] { return gauge }
+                let made = CoreMetrics.Gauge(label: "understudy_listen_queue_connections",
+                                             dimensions: [("address", address)], factory: factory)
+                gauges[address] = made
+                return made
+            }
+            gauge.record(queue.queued)
+        }
     }
 
     /// Per-loop handles, made once per label set and reused.
@@ -40,6 +72,9 @@ public final class ServerMetrics: Sendable {
         for (name, plane) in planes {
             for (state, count) in plane.connectionCounts() { connectionGauges[name]?[state]?.record(count) }
             openConnections[name]?.record(plane.openConnections)
+        }
+        if let data = planes.first(where: { $0.name == "data" })?.plane {
+            recordWorkers(data)
         }
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)

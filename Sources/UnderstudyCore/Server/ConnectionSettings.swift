@@ -18,6 +18,13 @@ public struct ConnectionSettings: Sendable {
     public var lingerTimeout: Duration = .seconds(2)
     /// Open connections allowed across the plane; 0 means unlimited.
     public var maxConnections = 0
+    /// Who holds a worker slot (`server.model`), how many there are (0: no limit), and the
+    /// event model's accept factor.
+    public var model = ServerModel.event
+    public var workers = 0
+    public var asyncFactor = 2.0
+    /// Leave connections that sent nothing in the kernel for up to this long (`TCP_DEFER_ACCEPT`).
+    public var deferAccept: Duration?
     public var logsAccess = true
     /// `http` or `https`: how clients reached this plane (absolute URLs, echoed `url`).
     public var scheme = "http"

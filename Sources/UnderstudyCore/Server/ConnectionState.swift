@@ -35,6 +35,8 @@ public enum CloseReason: String, Sendable {
     case writeTimeout = "write_timeout"
     case draining = "draining"
     case connectionLimit = "connection_limit"
+    /// Event model: idle keep-alive connections are closed when every worker is busy.
+    case workersBusy = "workers_busy"
     /// A fault rule reset, closed, stalled or truncated the connection.
     case fault = "fault"
 }

@@ -52,6 +52,10 @@ extension HTTPConnection {
         stream.shutdownWrite()
         phase = .lingering
         move(to: nil)
+        if countsTowardAcceptLimit {
+            countsTowardAcceptLimit = false
+            context.requestSlots?.connectionLeft()   // Apache's event MPM does not count lingering closes
+        }
         inbound = []
         closeReason = reason
         setDeadline(.linger)
@@ -60,7 +64,7 @@ extension HTTPConnection {
 
     /// Closes a connection that waits between requests (drain, shutdown).
     func closeIfIdle() {
-        if phase == .awaitingRequest { close(.draining) }
+        if phase == .awaitingRequest && !isWaitingForSlot { close(.draining) }
     }
 
     /// Closes at once with a reset (write timeout, forced shutdown).
@@ -90,6 +94,7 @@ extension HTTPConnection {
             report(exchange, status: status)
         }
         move(to: nil)
+        leaveWorkerPool()
         inbound = []
         outbound = []
         if stream.fileDescriptor >= 0 { loop.deregister(fileDescriptor: stream.fileDescriptor) }

@@ -174,6 +174,8 @@ extension HTTPConnection {
         current = nil
         endShaping()
         report(exchange, status: currentStatus)
+        // Event model: the worker is free once the response is written (PRODUCT.md).
+        if holdsSlot && context.requestSlots != nil { releaseSlot() }
         if closeWhenFlushed { return closeGracefully(.rejected) }
         if !currentKeepAlive {
             let reason: CloseReason = context.shared.isDraining ? .draining

@@ -47,6 +47,14 @@ final class HTTPConnection: EventHandler {
     var shapingTimer: TimerHandle?
     /// A `stall` fault holds the request unanswered; the client's FIN then means it gave up.
     var isStalled = false
+    /// Holds one of the plane's worker slots (prefork: from accept to close; event: for
+    /// the current request), shown on the scoreboard as `slotState`.
+    var holdsSlot = false
+    var slotState: ConnectionState?
+    /// Event model: the next request's bytes wait, unparsed, for a worker slot.
+    var isWaitingForSlot = false
+    /// Counted by the event model's accept limit until it closes or lingers.
+    var countsTowardAcceptLimit = false
 
     /// Unconsumed bytes kept while a request is in progress; beyond this, reading pauses.
     static let inboundLimit = 1 << 20
@@ -67,6 +75,8 @@ final class HTTPConnection: EventHandler {
     func move(to new: ConnectionState?) {
         context.stats.move(from: state, to: new)
         state = new
+        // A lingering close still holds a prefork worker (Apache's "closing" slot state).
+        if holdsSlot { setSlotState(new ?? (phase == .lingering ? .writing : nil)) }
     }
 
     // MARK: Reading
@@ -161,6 +171,7 @@ final class HTTPConnection: EventHandler {
         while phase != .closed && current == nil && !hasPendingOutput {
             if phase == .awaitingRequest {
                 guard offset < bytes.count else { return offset }
+                if let pool = context.requestSlots, !holdsSlot, !mayStartRequest(pool) { return offset }
                 beginRequest()
             }
             let (consumed, event) = parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
@@ -171,6 +182,7 @@ final class HTTPConnection: EventHandler {
                     if !parser.isMidRequest && phase == .readingRequest {
                         phase = .awaitingRequest   // only blank lines so far: still between requests
                         move(to: .keepAliveIdle)
+                        if context.requestSlots != nil && holdsSlot { releaseSlot() }
                     }
                     return offset
                 }
@@ -196,8 +208,9 @@ final class HTTPConnection: EventHandler {
     private func peerClosed() {
         switch phase {
         case .awaitingRequest, .readingRequest:
-            // Nothing (complete) to answer: a quiet close, no response.
-            if current == nil && !hasPendingOutput && !isParsing {
+            // Nothing (complete) to answer: a quiet close, no response. A request waiting
+            // for a worker slot is answered first (then `processInbound` closes).
+            if current == nil && !hasPendingOutput && !isParsing && !isWaitingForSlot {
                 close(.clientClose)
             }
         case .lingering:

@@ -2,16 +2,17 @@ import Dispatch
 import Synchronization
 import UnderstudyNet
 
-/// One plane (data or admin): its listening sockets, and on each of its loops an acceptor
-/// per socket plus the loop's connections. Sockets are bound and listening when `init`
-/// returns, so connects succeed from then on.
+/// One plane (data or admin): its listening sockets, on each of its loops an acceptor per
+/// socket plus the loop's connections, and its worker slots when `settings.workers` limits
+/// them. Sockets are bound and listening when `init` returns, so connects succeed from then on.
 public final class HTTPPlane: Sendable {
     public let settings: ConnectionSettings
     public let listeners: [ListeningSocket]
     public let shared = PlaneShared()
     let loops: [EventLoop]
     let stats: [LoopStats]
-    private let perLoop = Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>([:])
+    let workers: WorkerPool?
+    private let perLoop: Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>
 
     /// Binds every address; throws (closing what was bound) if one fails.
     public init(settings: ConnectionSettings, addresses: [ListenAddress], backlog: Int,
@@ -19,7 +20,7 @@ public final class HTTPPlane: Sendable {
         var bound: [ListeningSocket] = []
         for address in addresses {
             do {
-                bound.append(try ListeningSocket(address: address, backlog: backlog))
+                bound.append(try ListeningSocket(address: address, backlog: backlog, deferAccept: settings.deferAccept))
             } catch {
                 bound.forEach { $0.close() }
                 throw error
@@ -29,6 +30,12 @@ public final class HTTPPlane: Sendable {
         self.listeners = bound
         self.loops = loops
         self.stats = loops.map { _ in LoopStats() }
+        let perLoop = Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>([:])
+        self.perLoop = perLoop
+        workers = settings.workers <= 0 ? nil
+            : WorkerPool(model: settings.model, slots: settings.workers, asyncFactor: settings.asyncFactor) { pool in
+                Self.forEachLoop(loops, perLoop, { $0.context.closeKeepAliveIdleConnections() }, then: { pool.sweepFinished() })
+            }
     }
 
     /// Starts accepting on every loop. `makeHandler` and `makeObserver` run once per loop,
@@ -40,10 +47,11 @@ public final class HTTPPlane: Sendable {
             let stats = stats[index]
             loop.execute { [self] in
                 let context = LoopContext(loop: loop, settings: settings, handler: makeHandler(loop), stats: stats,
-                                          shared: shared, observer: makeObserver(loop))
+                                          shared: shared, observer: makeObserver(loop), workers: workers)
+                let admitted = workers != nil
                 let acceptors = listeners.map { socket in
-                    Acceptor(socket: socket, loop: loop, onError: onError) { [unowned context] stream in
-                        context.adopt(stream)
+                    Acceptor(socket: socket, loop: loop, admission: workers, onError: onError) { [unowned context] stream in
+                        context.adopt(stream, admitted: admitted)
                     }
                 }
                 for acceptor in acceptors {
@@ -76,15 +84,28 @@ public final class HTTPPlane: Sendable {
     /// Runs `body` on each loop with its part of the plane, then `completion` once all ran.
     private func forEachLoop(_ body: @escaping @Sendable (PlaneOnLoop) -> Void,
                              then completion: (@Sendable () -> Void)? = nil) {
+        Self.forEachLoop(loops, perLoop, body, then: completion)
+    }
+
+    private static func forEachLoop(_ loops: [EventLoop], _ perLoop: Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>,
+                                    _ body: @escaping @Sendable (PlaneOnLoop) -> Void,
+                                    then completion: (@Sendable () -> Void)? = nil) {
         // Posted to every loop (not only those already set up): a loop runs its tasks in
         // order, so one posted after `start` finds its part there.
         let counter = SendableCounter(loops.count)
         for loop in loops {
-            loop.execute { [self] in
+            loop.execute {
                 if let part = perLoop.withLock({ $0[ObjectIdentifier(loop)] }) { body(part.value) }
                 if counter.decrement() == 0 { completion?() }
             }
         }
+    }
+
+    /// Worker slots by the state of their holder, summed over loops.
+    func slotCounts() -> [ConnectionState: Int] {
+        var counts: [ConnectionState: Int] = [:]
+        for state in ConnectionState.allCases { counts[state] = stats.reduce(0) { $0 + $1.slots.count(state) } }
+        return counts
     }
 
     /// Open connections by state, summed over loops.

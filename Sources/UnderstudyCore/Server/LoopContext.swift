@@ -11,6 +11,10 @@ final class LoopContext {
     let stats: LoopStats
     let shared: PlaneShared
     let observer: RequestObserver?
+    /// The plane's worker slots when requests take them (event model with a worker limit).
+    let requestSlots: WorkerPool?
+    /// The plane's worker slots when connections take them (prefork with a worker limit).
+    let connectionSlots: WorkerPool?
     let deadlines: DeadlineDurations
     /// Where responses are serialized before their one `write` (shared: a loop writes one at a time).
     let outputScratch = ByteBuffer(capacity: 16 * 1024)
@@ -20,8 +24,10 @@ final class LoopContext {
     private var requestIDs = RequestIDGenerator()
 
     init(loop: EventLoop, settings: ConnectionSettings, handler: @escaping RequestHandler,
-         stats: LoopStats, shared: PlaneShared, observer: RequestObserver?) {
+         stats: LoopStats, shared: PlaneShared, observer: RequestObserver?, workers: WorkerPool? = nil) {
         self.loop = loop
+        self.requestSlots = workers?.model == .event ? workers : nil
+        self.connectionSlots = workers?.model == .prefork ? workers : nil
         self.settings = settings
         self.handler = handler
         self.stats = stats
@@ -46,19 +52,27 @@ final class LoopContext {
     func makeRequestID() -> String { requestIDs.next() }
 
     /// Adopts a freshly accepted stream, unless the plane is at its connection limit.
+    /// `admitted`: the acceptor took room in the worker pool for it (a prefork slot, or a
+    /// place under the event model's accept limit), which the connection now owns.
     /// A stream without a descriptor (in-memory, in tests) is driven by its owner instead.
     @discardableResult
-    func adopt(_ stream: ByteStream) -> HTTPConnection? {
+    func adopt(_ stream: ByteStream, admitted: Bool = false) -> HTTPConnection? {
         guard shared.admitConnection(limit: settings.maxConnections) else {
+            if admitted { connectionSlots?.releaseSlot(); requestSlots?.connectionLeft() }
             stream.close()
             return nil
         }
         let connection = HTTPConnection(id: shared.makeConnectionID(), stream: stream, context: self)
+        if admitted {
+            if connectionSlots != nil { connection.takeAdmittedSlot() }
+            connection.countsTowardAcceptLimit = requestSlots != nil
+        }
         if stream.fileDescriptor >= 0 {
             do {
                 try loop.register(connection, fileDescriptor: stream.fileDescriptor, for: [.readable, .writable, .readHangup])
             } catch {
                 shared.releaseConnection()
+                connection.leaveWorkerPool()
                 stream.close()
                 return nil
             }
@@ -76,6 +90,12 @@ final class LoopContext {
     /// Closes connections that wait between requests; others close after their response.
     func closeIdleConnections() {
         for connection in Array(connections.values) { connection.closeIfIdle() }
+    }
+
+    /// Event model, all workers busy: closes idle keep-alive connections (Apache's
+    /// `process_keepalive_queue(0)`), so clients reconnect where a worker can take them.
+    func closeKeepAliveIdleConnections() {
+        for connection in Array(connections.values) { connection.closeIfKeepAliveIdle() }
     }
 
     func closeAll() {

@@ -1,13 +1,13 @@
 import Synchronization
 
-/// Counters one loop updates and the admin plane reads: connections by state, requests
-/// served, bytes moved. Each loop has its own, so updates never contend across cores.
+/// Counters one loop updates and the admin plane reads: connections by state, worker slots
+/// by state, requests served, bytes moved. Each loop has its own, so updates never contend
+/// across cores.
 public final class LoopStats: Sendable {
-    private let reading = Atomic<Int>(0)
-    private let processing = Atomic<Int>(0)
-    private let delayed = Atomic<Int>(0)
-    private let writing = Atomic<Int>(0)
-    private let keepAliveIdle = Atomic<Int>(0)
+    /// Open connections by the state they are in.
+    let connections = StateCounters()
+    /// Worker slots held by this loop's connections, by the state of their holder.
+    let slots = StateCounters()
     private let openConnections = Atomic<Int>(0)
     private let requests = Atomic<Int>(0)
     private let received = Atomic<Int>(0)
@@ -16,9 +16,7 @@ public final class LoopStats: Sendable {
     public init() {}
 
     func move(from old: ConnectionState?, to new: ConnectionState?) {
-        guard old != new else { return }
-        if let old { adjust(old, by: -1) }
-        if let new { adjust(new, by: 1) }
+        connections.move(from: old, to: new)
     }
 
     func connectionOpened() { openConnections.add(1, ordering: .relaxed) }
@@ -33,7 +31,24 @@ public final class LoopStats: Sendable {
     public var requestsServed: Int { requests.load(ordering: .relaxed) }
     public var bytesReceived: Int { received.load(ordering: .relaxed) }
     public var bytesSent: Int { sent.load(ordering: .relaxed) }
-    public func count(_ state: ConnectionState) -> Int {
+    public func count(_ state: ConnectionState) -> Int { connections.count(state) }
+}
+
+/// One counter per `ConnectionState`, moved as a holder changes state.
+final class StateCounters: Sendable {
+    private let reading = Atomic<Int>(0)
+    private let processing = Atomic<Int>(0)
+    private let delayed = Atomic<Int>(0)
+    private let writing = Atomic<Int>(0)
+    private let keepAliveIdle = Atomic<Int>(0)
+
+    func move(from old: ConnectionState?, to new: ConnectionState?) {
+        guard old != new else { return }
+        if let old { adjust(old, by: -1) }
+        if let new { adjust(new, by: 1) }
+    }
+
+    func count(_ state: ConnectionState) -> Int {
         switch state {
         case .reading: reading.load(ordering: .relaxed)
         case .processing: processing.load(ordering: .relaxed)
@@ -53,4 +68,3 @@ public final class LoopStats: Sendable {
         }
     }
 }
-

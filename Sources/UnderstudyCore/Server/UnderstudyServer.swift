@@ -133,6 +133,11 @@ extension ConnectionSettings {
         settings.bodyTimeout = server.timeouts.body.duration
         settings.writeTimeout = server.timeouts.write.duration
         settings.maxConnections = server.limits.connections > 0 ? server.limits.connections : openFileLimit
+        settings.model = server.model
+        settings.workers = server.workers
+        settings.asyncFactor = server.event.asyncFactor
+        // Apache sets TCP_DEFER_ACCEPT to 30 s for `AcceptFilter http data` (server/listen.c).
+        settings.deferAccept = server.deferAccept ? .seconds(30) : nil
         settings.logsAccess = config.log.access
         return settings
     }

@@ -8,7 +8,9 @@ import TestSupport
     @Test func keepsServingAndRecoversAfterEMFILE() async throws {
         guard let prlimit = ExternalTool.require("prlimit") else { return }
         let child = try BinaryProcess(["--nofile=48:48", BinaryProcess.binaryPath, "serve", "--listen", "127.0.0.1:0",
-                                       "--admin-listen", "127.0.0.1:0"], executable: prlimit)
+                                       "--admin-listen", "127.0.0.1:0"],
+                                      environment: ["UNDERSTUDY_SERVER__DEFER_ACCEPT": "false"],   // accept silent connections
+                                      executable: prlimit)
         defer { child.stop() }
         let port = try #require(await child.dataPort())
         var clients: [RawClient] = []

@@ -4,7 +4,7 @@ import Testing
 @Suite struct ConfigLoaderErrorTests {
     @Test(arguments: [
         ("bad-duration", "server.keepalive.timeout", #"expected a duration like 250ms, got "5 s""#),
-        ("bad-unknown-key", "server.kepalive", "unknown key (server has: listen, backlog, loops, keepalive, timeouts, limits)"),
+        ("bad-unknown-key", "server.kepalive", "unknown key (server has: listen, model, workers, backlog, defer_accept, event, loops, keepalive, timeouts, limits)"),
         ("bad-type", "server.backlog", #"expected an integer, got "many""#),
         ("bad-range", "health.status", "expected an integer 100-599, got 700"),
         ("bad-admin", "admin.token", "required when admin.listen is not a loopback address"),
@@ -95,9 +95,20 @@ import Testing
         #expect(configLoadError(overrides: [(key: "server.limits.body_bytes", value: "1MB")])?.key == "server.limits.body_bytes")
     }
 
+    @Test func connectionModelKeys() {
+        #expect(configLoadError(overrides: [(key: "server.model", value: "worker")])?.reason
+            == #"expected event or prefork, got "worker""#)
+        #expect(configLoadError(overrides: [(key: "server.workers", value: "-1")])?.reason
+            == "expected an integer 0-1000000, got -1")
+        #expect(configLoadError(overrides: [(key: "server.event.async_factor", value: "-0.5")])?.key
+            == "server.event.async_factor")
+        #expect(configLoadError(overrides: [(key: "server.defer_accept", value: "sometimes")])?.key == "server.defer_accept")
+        #expect(configLoadError(overrides: [(key: "server.model", value: "prefork"), (key: "server.workers", value: "8")]) == nil)
+    }
+
     @Test func wrongShapes() {
         #expect(configLoadError(overrides: [(key: "server", value: "5")])?.reason
-            == "expected a mapping with keys: listen, backlog, loops, keepalive, timeouts, limits, got \"5\"")
+            == "expected a mapping with keys: listen, model, workers, backlog, defer_accept, event, loops, keepalive, timeouts, limits, got \"5\"")
         #expect(configLoadError(overrides: [(key: "server.listen", value: "{a: b}")])?.reason == "expected a list, got a mapping")
         #expect(configLoadError(overrides: [(key: "log.access", value: "maybe")])?.reason == #"expected true or false, got "maybe""#)
         #expect(configLoadError(overrides: [(key: "server.listen", value: "[]")])?.reason == "expected at least one address")

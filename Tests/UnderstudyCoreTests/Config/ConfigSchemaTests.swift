@@ -10,7 +10,8 @@ import Testing
 
     @Test func declaresExactlyTheDocumentedKeys() {
         #expect(keyPaths(UnderstudyConfig.configSchema) == [
-            "server.listen", "server.backlog", "server.loops",
+            "server.listen", "server.model", "server.workers", "server.backlog", "server.defer_accept",
+            "server.event.async_factor", "server.loops",
             "server.keepalive.enabled", "server.keepalive.timeout", "server.keepalive.max_requests",
             "server.timeouts.header", "server.timeouts.body", "server.timeouts.write",
             "server.limits.request_line", "server.limits.header_bytes", "server.limits.header_fields",
@@ -27,6 +28,7 @@ import Testing
     @Test func everyCodingKeyMatchesAProperty() {
         #expect(UnderstudyConfig.unmatchedKeys.isEmpty)
         #expect(ServerConfig.unmatchedKeys.isEmpty)
+        #expect(EventModelConfig.unmatchedKeys.isEmpty)
         #expect(KeepAliveConfig.unmatchedKeys.isEmpty)
         #expect(TimeoutsConfig.unmatchedKeys.isEmpty)
         #expect(LimitsConfig.unmatchedKeys.isEmpty)
