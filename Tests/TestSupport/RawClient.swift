@@ -62,6 +62,13 @@ public final class RawClient {
 
     deinit { if !isClosed { Glibc.close(fd) } }
 
+    /// Closes normally (FIN), as a client done with the connection.
+    public func close() {
+        guard !isClosed else { return }
+        Glibc.close(fd)
+        isClosed = true
+    }
+
     /// Closes with a reset (`SO_LINGER` 0), as a client that gives up abruptly.
     public func reset() {
         guard !isClosed else { return }

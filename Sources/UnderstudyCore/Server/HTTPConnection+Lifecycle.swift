@@ -32,7 +32,9 @@ extension HTTPConnection {
         switch deadlineKind {
         case .firstByte, .keepAlive:
             // PRODUCT.md: the keep-alive timer's expiry closes quietly (FIN, no response).
-            close(.keepAliveTimeout)
+            // A prefork worker then lingers (Apache's ap_lingering_close: up to 2 s for the
+            // client's FIN) and keeps its slot meanwhile, as Apache's does.
+            if connectionSlotsLinger { closeGracefully(.keepAliveTimeout) } else { close(.keepAliveTimeout) }
         case .header:
             reject(.headerTimeout(limit: ConfigDuration(context.settings.headerTimeout).description))
         case .body:
@@ -43,6 +45,9 @@ extension HTTPConnection {
             close(.clientClose)
         }
     }
+
+    /// Prefork with a worker limit: closes linger in the worker, as Apache prefork's do.
+    private var connectionSlotsLinger: Bool { holdsSlot && context.connectionSlots != nil }
 
     /// Sends FIN, then reads and discards until the client closes or `lingerTimeout`
     /// passes, so request bytes we never read do not turn into a reset that eats the answer.
