@@ -85,12 +85,10 @@ final class LoadRunner {
             report.skippedBusy += 1
             return
         }
-        let openedBefore = connection.connectionsOpened
         report.requests += 1
         inFlight += 1
         connection.send(request, timeout: settings.timeout) { [self] outcome in
             inFlight -= 1
-            report.connectionsOpened += connection.connectionsOpened - openedBefore
             if outcome.reusedConnection { report.reusedRequests += 1 }
             switch outcome.result {
             case .response(let response):
@@ -132,6 +130,7 @@ final class LoadRunner {
     private func complete() {
         guard let finish else { return }
         self.finish = nil
+        report.connectionsOpened = pool.reduce(0) { $0 + $1.connectionsOpened }
         for connection in pool { connection.close() }   // the run is over; nothing reuses them now
         report.elapsedNanoseconds = EventLoop.monotonicNow() &- startedAt
         output.summary(report)
