@@ -50,7 +50,9 @@ import TestSupport
             let missing = try await BinaryProcess.run(["probe", "--once", "http://127.0.0.1:\(server.dataPort)/status/500"])
             #expect(missing.status == 1)
         }
-        let refused = try await BinaryProcess.run(["probe", "--once", "http://127.0.0.1:\(unusedPort())/health"])
+        let refusing = RefusingPort()
+        let refused = try await BinaryProcess.run(["probe", "--once", "http://127.0.0.1:\(refusing.port)/health"])
+        withExtendedLifetime(refusing) {}
         #expect(refused.status == 1)
         #expect(refused.stdout.contains("connection refused"))
     }

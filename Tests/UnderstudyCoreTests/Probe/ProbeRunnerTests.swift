@@ -68,7 +68,8 @@ import TestSupport
 
     @Test func nothingListeningIsConnectionRefused() async throws {
         let lines = CapturedLines()
-        var settings = makeProbeSettings(port: unusedPort()) {
+        let refusing = RefusingPort()
+        var settings = makeProbeSettings(port: refusing.port) {
             $0.json = false
             $0.interval = .milliseconds(50)
         }
@@ -78,6 +79,7 @@ import TestSupport
         #expect(lines.lines.contains { $0.contains("transition  initial -> unhealthy after 2 consecutive failures") })
         #expect(report.finalHealth == .unhealthy)
         #expect(report.exitCode == 1)
+        withExtendedLifetime(refusing) {}
     }
 
     @Test func tcpChecksPassOnTheHandshakeAlone() async throws {
@@ -112,7 +114,8 @@ import TestSupport
 
     @Test func failuresInsideTheGracePeriodDoNotCount() async throws {
         let lines = CapturedLines()
-        let settings = makeProbeSettings(port: unusedPort()) {
+        let refusing = RefusingPort()
+        let settings = makeProbeSettings(port: refusing.port) {
             $0.interval = .milliseconds(50)
             $0.grace = .seconds(10)
             $0.duration = .milliseconds(300)
@@ -121,5 +124,6 @@ import TestSupport
         #expect(report.transitions.isEmpty)
         #expect(lines.jsonLines("check").allSatisfy { $0["in_grace"] as? Bool == true })
         #expect(report.exitCode == 1, "never became healthy")
+        withExtendedLifetime(refusing) {}
     }
 }
