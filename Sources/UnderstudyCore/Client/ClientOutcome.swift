@@ -2,6 +2,7 @@ import UnderstudyHTTP
 
 /// What one check or request on an `HTTPClientConnection` came to, and how long it took.
 public struct ClientOutcome: Sendable {
+    /// A response, a completed handshake (connect-only checks), or a failure.
     public enum Result: Sendable {
         case response(ParsedResponse)
         /// A connect-only check completed its handshake.

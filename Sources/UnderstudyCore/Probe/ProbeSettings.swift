@@ -1,5 +1,6 @@
 /// Everything one `understudy probe` run needs, flags applied over the profile's defaults.
 public struct ProbeSettings: Sendable {
+    /// What the run does: watch at the interval, check once, or measure keep-alive.
     public enum Mode: Sendable, Equatable {
         /// Checks at the interval until the duration ends (or forever).
         case watch

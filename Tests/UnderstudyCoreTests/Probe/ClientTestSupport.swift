@@ -78,3 +78,23 @@ func makeProbeSettings(port: UInt16, path: String = "/health", _ adjust: (inout 
     adjust(&settings)
     return settings
 }
+
+/// A blocking run (probe, load) on a thread of its own, so it starts at once even while the
+/// test's cooperative threads are busy waiting; `wait` polls (bounded) for its result.
+final class BackgroundRun<Report: Sendable>: Sendable {
+    private let result = Locked<Result<Report, any Error>?>(nil)
+
+    init(_ body: @escaping @Sendable () throws -> Report) {
+        let result = self.result
+        Thread { result.withLock { $0 = Result(catching: body) } }.start()
+    }
+
+    func wait(timeout: Duration = .seconds(30)) throws -> Report? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let done = result.withLock({ $0 }) { return try done.get() }
+            usleep(5_000)
+        }
+        return nil
+    }
+}

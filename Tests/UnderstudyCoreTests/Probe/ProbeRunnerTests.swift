@@ -9,14 +9,15 @@ import TestSupport
             let lines = CapturedLines()
             let stop = StopSignal()
             let settings = makeProbeSettings(port: server.dataPort) { $0.healthyThreshold = 3 }
-            async let report = Prober.run(settings, output: lines.writer, stop: stop)
+            let writer = lines.writer
+            let run = BackgroundRun { try ProbeRunner.runBlocking(settings, output: writer, stop: stop) }
             #expect(lines.waitFor(#""to":"healthy""#))
             try adminRequest(server, "PUT", "/api/health", body: #"{"status":503}"#)
             #expect(lines.waitFor(#""to":"unhealthy""#))
             try adminRequest(server, "DELETE", "/api/health")
             #expect(lines.waitFor(#""to":"healthy""#, count: 2))
             stop.stop()
-            let result = try await report
+            let result = try #require(try run.wait())
             #expect(result.transitions == [
                 ProbeTransition(from: .initial, to: .healthy, consecutive: 1),
                 ProbeTransition(from: .healthy, to: .unhealthy, consecutive: 2),
