@@ -40,10 +40,8 @@ COPY Public/ /usr/share/understudy/Public/
 # numeric, so Kubernetes' runAsNonRoot can verify it
 USER 10001:10001
 EXPOSE 8080
-# A curl-free check over bash's /dev/tcp: a 200 from /health (503 while draining fails it).
-# Replace with ["/usr/local/bin/understudy", "probe", "--once", "http://127.0.0.1:8080/health"]
-# when the probe subcommand lands.
+# The image's own checker: one HTTP check of /health (503 while draining fails it), exit 0/1.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
-    CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /health HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3 && head -c 12 <&3 | grep -q ' 200'"]
+    CMD ["/usr/local/bin/understudy", "probe", "--once", "--timeout", "2s", "http://127.0.0.1:8080/health"]
 ENTRYPOINT ["/usr/local/bin/understudy"]
 CMD ["serve"]

@@ -40,6 +40,17 @@ public struct JSONLine {
         buffer.appendDecimal(Int(clamping: value))
     }
 
+    public mutating func add(_ name: StaticString, _ value: Bool) {
+        key(name)
+        buffer.append(value ? "true" : "false")
+    }
+
+    /// A value that is already JSON text (a nested object the caller built).
+    mutating func add(_ name: StaticString, json text: String) {
+        key(name)
+        buffer.append(utf8: text)
+    }
+
     /// A string value whose bytes the caller writes (already JSON-safe), e.g. a timestamp.
     mutating func add(_ name: StaticString, rawString write: (ByteBuffer) -> Void) {
         key(name)
