@@ -64,7 +64,8 @@ let package = Package(
         .executableTarget(name: "FuzzHTTPParser", dependencies: ["UnderstudyHTTP"]),
         .executableTarget(name: "FuzzConnection", dependencies: ["UnderstudyCore", "UnderstudyNet"]),
 
-        .target(name: "TestSupport", dependencies: ["UnderstudyCore", "UnderstudyNet", "CUnderstudyShims"], path: "Tests/TestSupport"),
+        .target(name: "CTestShims", path: "Tests/CTestShims"),
+        .target(name: "TestSupport", dependencies: ["UnderstudyCore", "UnderstudyNet", "CTestShims"], path: "Tests/TestSupport"),
         .testTarget(name: "UnderstudyHTTPTests", dependencies: ["UnderstudyHTTP"]),
         .testTarget(name: "UnderstudyNetTests", dependencies: ["UnderstudyNet", "TestSupport"]),
         .testTarget(

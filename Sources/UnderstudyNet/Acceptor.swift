@@ -60,7 +60,15 @@ public final class Acceptor: EventHandler {
     private func admissionWoke() {
         guard isWaitingForAdmission else { return }
         isWaitingForAdmission = false
-        try? start()
+        do throws(SocketError) {
+            try start()
+        } catch {
+            onError(error)
+            loop.schedule(after: retryDelay) { [weak self] in
+                self?.isWaitingForAdmission = true
+                self?.admissionWoke()
+            }
+        }
     }
 
     public func handleEvents(_ readiness: Readiness) {

@@ -1,9 +1,9 @@
-import CUnderstudyShims
+import CTestShims
 import Dispatch
 import Foundation
 import UnderstudyNet
 
-/// A child process started with `posix_spawn` (through `us_spawn`), its stdout and stderr
+/// A child process started with `posix_spawn` (through `ts_spawn`), its stdout and stderr
 /// collected by two reader threads. Replaces Foundation's `Process`, whose launch scans
 /// /proc/self/fd with a 256-byte over-read that crashed the test process now and then
 /// (swift-corelibs-foundation#5472; serialising launches did not help). Every descriptor
@@ -22,12 +22,16 @@ public final class ChildProcess: Sendable {
     public init(executable: String, arguments: [String], environment: [String: String]? = nil) throws {
         var outPipe: [Int32] = [-1, -1]
         var errPipe: [Int32] = [-1, -1]
-        guard pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+        guard ts_pipe_cloexec(&outPipe) == 0 else { throw LaunchError(description: "pipe: errno \(errno)") }
+        guard ts_pipe_cloexec(&errPipe) == 0 else {
+            outPipe.forEach { close($0) }
             throw LaunchError(description: "pipe: errno \(errno)")
         }
-        // Our ends stay out of other children (closefrom covers only this one).
-        for descriptor in outPipe + errPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        guard devNull >= 0 else {
+            (outPipe + errPipe).forEach { close($0) }
+            throw LaunchError(description: "open /dev/null: errno \(errno)")
+        }
         let environment = environment ?? ProcessInfo.processInfo.environment
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
@@ -36,7 +40,7 @@ public final class ChildProcess: Sendable {
             envp.forEach { free($0) }
         }
         var child: pid_t = 0
-        let rc = us_spawn(executable, argv, envp, devNull, outPipe[1], errPipe[1], &child)
+        let rc = ts_spawn(executable, argv, envp, devNull, outPipe[1], errPipe[1], &child)
         close(devNull)
         close(outPipe[1])
         close(errPipe[1])

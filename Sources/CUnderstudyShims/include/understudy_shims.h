@@ -65,12 +65,6 @@ int us_errno(void);
 /// Sets TCP_DEFER_ACCEPT on a listening socket: connections that have sent no byte within
 /// `seconds` stay in the kernel (Apache's `AcceptFilter http data`).
 int us_set_defer_accept(int fd, int seconds);
-/// posix_spawn of `path` with stdin, stdout and stderr from the given descriptors, every
-/// other descriptor closed in the child (closefrom: no inherited sockets), signal mask and
-/// SIGPIPE reset; returns 0 or an errno. For launching tools without Foundation's
-/// `Process`, whose /proc/self/fd scan over-reads and crashes (swift-corelibs-foundation#5472).
-int us_spawn(const char *path, char *const argv[], char *const envp[],
-             int stdin_fd, int stdout_fd, int stderr_fd, pid_t *pid);
 /// A listening socket's accept queue (TCP_INFO: tcpi_unacked holds the connections waiting
 /// for accept, tcpi_sacked the backlog limit); returns 0, or -1 where TCP_INFO says nothing.
 int us_listen_queue(int fd, uint32_t *queued, uint32_t *limit);

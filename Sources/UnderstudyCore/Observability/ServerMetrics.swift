@@ -9,13 +9,14 @@ public final class ServerMetrics: Sendable {
     let factory: PrometheusMetricsFactory
     let connectionGauges: [String: [ConnectionState: CoreMetrics.Gauge]]
     let openConnections: [String: CoreMetrics.Gauge]
-    /// `understudy_worker_slots{state}`: the data plane's scoreboard (holder states and `free`).
+    /// `understudy_worker_slots{state}`: the data plane's scoreboard (holder states and `free`);
+    /// only with a worker limit (unlimited, "0 free" would read as starved).
     let workerSlots: [String: CoreMetrics.Gauge]
-    let waitingRequests: CoreMetrics.Gauge
+    let waitingRequests: CoreMetrics.Gauge?
     /// `understudy_listen_queue_connections{address}`, made at the first render (addresses are bound later).
     private let listenQueues = Locked<[String: CoreMetrics.Gauge]>([:])
 
-    public init(planes: [String] = ["data", "admin"]) {
+    public init(planes: [String] = ["data", "admin"], hasWorkerLimit: Bool = false) {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = [
             .microseconds(100), .microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10),
@@ -37,11 +38,12 @@ public final class ServerMetrics: Sendable {
         connectionGauges = gauges
         openConnections = open
         var slots: [String: CoreMetrics.Gauge] = [:]
-        for state in ConnectionState.allCases.map(\.name) + ["free"] {
+        for state in ConnectionState.allCases.map(\.name) + ["free"] where hasWorkerLimit {
             slots[state] = CoreMetrics.Gauge(label: "understudy_worker_slots", dimensions: [("state", state)], factory: factory)
         }
         workerSlots = slots
-        waitingRequests = CoreMetrics.Gauge(label: "understudy_worker_waiting_requests", dimensions: [], factory: factory)
+        waitingRequests = hasWorkerLimit
+            ? CoreMetrics.Gauge(label: "understudy_worker_waiting_requests", dimensions: [], factory: factory) : nil
     }
 
     /// The scoreboard (all zero without a worker limit) and each listener's accept queue.
@@ -49,7 +51,7 @@ public final class ServerMetrics: Sendable {
         for (state, count) in plane.slotCounts() { workerSlots[state.name]?.record(count) }
         let pool = plane.workers?.snapshot
         workerSlots["free"]?.record(pool.map { max(plane.settings.workers - $0.busy, 0) } ?? 0)
-        waitingRequests.record(pool?.waiting ?? 0)
+        waitingRequests?.record(pool?.waiting ?? 0)
         for socket in plane.listeners {
             guard let queue = socket.listenQueue() else { continue }
             let address = socket.boundAddress.description

@@ -27,7 +27,7 @@ extension HTTPConnection {
         let connection = LoopBound(Weak(self), on: loop)
         let waiter = WorkerPool.Waiter(id: id, grant: { [pool] in
             connection.loop.execute {
-                guard let waiting = connection.value.object else { return pool.releaseSlot() }
+                guard let waiting = connection.value.object else { pool.releaseSlot(); return }
                 waiting.slotGranted(pool)
             }
         })
@@ -47,18 +47,20 @@ extension HTTPConnection {
     }
 
     private func slotGranted(_ pool: WorkerPool) {
-        guard isWaitingForSlot, phase != .closed else { return pool.releaseSlot() }
+        guard isWaitingForSlot, phase != .closed else { pool.releaseSlot(); return }
         isWaitingForSlot = false
         takeRequestSlot()
         processInbound()
     }
 
-    /// Gives the slot back (event: the response is written).
-    func releaseSlot() {
-        guard holdsSlot else { return }
+    /// Gives the slot back (event: the response is written). True when requests still wait
+    /// for a worker.
+    @discardableResult
+    func releaseSlot() -> Bool {
+        guard holdsSlot else { return false }
         setSlotState(nil)
         holdsSlot = false
-        (context.requestSlots ?? context.connectionSlots)?.releaseSlot()
+        return (context.requestSlots ?? context.connectionSlots)?.releaseSlot() ?? false
     }
 
     /// On close: the slot, a place in the queue, the count toward the accept limit.

@@ -174,8 +174,14 @@ extension HTTPConnection {
         current = nil
         endShaping()
         report(exchange, status: currentStatus)
-        // Event model: the worker is free once the response is written (PRODUCT.md).
-        if holdsSlot && context.requestSlots != nil { releaseSlot() }
+        // Event model: the worker is free once the response is written (PRODUCT.md). While
+        // requests still wait for one, this connection is closed if it goes keep-alive idle
+        // (checked once the current read is processed), as Apache's event MPM closes its
+        // keep-alive queue while every worker is busy.
+        if holdsSlot && context.requestSlots != nil && releaseSlot() && currentKeepAlive {
+            let connection = LoopBound(Weak(self), on: loop)
+            loop.execute { connection.value.object?.closeIfKeepAliveIdle() }
+        }
         if closeWhenFlushed { return closeGracefully(.rejected) }
         if !currentKeepAlive {
             let reason: CloseReason = context.shared.isDraining ? .draining

@@ -33,7 +33,9 @@ public final class HTTPPlane: Sendable {
         let perLoop = Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>([:])
         self.perLoop = perLoop
         workers = settings.workers <= 0 ? nil
-            : WorkerPool(model: settings.model, slots: settings.workers, asyncFactor: settings.asyncFactor) { pool in
+            : WorkerPool(model: settings.model, slots: settings.workers, asyncFactor: settings.asyncFactor) { [weak perLoop] pool in
+                // Weak: the loops' parts hold the pool, which holds this closure.
+                guard let perLoop else { return }
                 Self.forEachLoop(loops, perLoop, { $0.context.closeKeepAliveIdleConnections() }, then: { pool.sweepFinished() })
             }
     }

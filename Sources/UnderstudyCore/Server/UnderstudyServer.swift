@@ -12,7 +12,7 @@ public final class UnderstudyServer: Sendable {
     public let health: HealthState
     public let faults: FaultRuleSet
     public let queues: QueueStore
-    public let metrics = ServerMetrics()
+    public let metrics: ServerMetrics
     let dataLoops: [EventLoop]
     let adminLoop: EventLoop
     let output: OutputWriter
@@ -26,6 +26,7 @@ public final class UnderstudyServer: Sendable {
         self.config = config
         self.output = output
         self.logger = logger
+        metrics = ServerMetrics(hasWorkerLimit: config.server.workers > 0)
         let loopCount = config.server.loops > 0 ? config.server.loops : SystemLimits.availableCPUs()
         var loops: [EventLoop] = []
         for index in 0..<loopCount { loops.append(try EventLoop(name: "data-\(index)")) }

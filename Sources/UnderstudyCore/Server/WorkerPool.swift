@@ -44,26 +44,28 @@ final class WorkerPool: AcceptAdmission {
 
     func admitConnection(orWake wake: @escaping @Sendable () -> Void) -> Bool {
         let (admitted, sweep) = state.withLock { state -> (Bool, Bool) in
-            let idle = slots - state.busy
-            switch model {
-            case .prefork:
-                if idle > 0 {
-                    state.busy += 1
-                    return (true, false)
+            if mayAccept(state) {
+                switch model {
+                case .prefork: state.busy += 1
+                case .event: state.connections += 1
                 }
-            case .event:
-                // Apache 2.4 event.c, connections_above_limit(): no idle worker, or too many
-                // connections for the idle ones, and the listener stops accepting.
-                if idle > 0 && Double(state.connections) < Double(slots) + asyncFactor * Double(idle) {
-                    state.connections += 1
-                    return (true, false)
-                }
+                return (true, false)
             }
             state.acceptorWakes.append(wake)
-            return (false, model == .event && idle <= 0 && Self.claimSweep(&state))
+            return (false, model == .event && state.busy >= slots && Self.claimSweep(&state))
         }
         if sweep { onWorkersBusy(self) }
         return admitted
+    }
+
+    /// Prefork: a slot is idle. Event (Apache 2.4 event.c, `connections_above_limit()`): a
+    /// worker is idle and open connections number fewer than `workers + factor × idle workers`.
+    private func mayAccept(_ state: State) -> Bool {
+        let idle = slots - state.busy
+        switch model {
+        case .prefork: return idle > 0
+        case .event: return idle > 0 && Double(state.connections) < Double(slots) + asyncFactor * Double(idle)
+        }
     }
 
     func returnUnusedAdmission() {
@@ -120,15 +122,18 @@ final class WorkerPool: AcceptAdmission {
 
     // MARK: Both models
 
-    /// Frees a slot: the longest-waiting request gets it, else it becomes idle.
-    func releaseSlot() {
-        let (grant, wakes) = state.withLock { state -> ((@Sendable () -> Void)?, [@Sendable () -> Void]) in
-            if let next = state.waiting.popFirst() { return (next.grant, []) }
+    /// Frees a slot: the longest-waiting request gets it, else it becomes idle. Returns true
+    /// when requests still wait, i.e. every worker stays busy.
+    @discardableResult
+    func releaseSlot() -> Bool {
+        let (grant, wakes, stillBusy) = state.withLock { state -> ((@Sendable () -> Void)?, [@Sendable () -> Void], Bool) in
+            if let next = state.waiting.popFirst() { return (next.grant, [], true) }
             state.busy -= 1
-            return (nil, Self.takeWakes(&state))
+            return (nil, Self.takeWakes(&state), false)
         }
         grant?()
         wakes.forEach { $0() }
+        return stillBusy
     }
 
     /// The plane has run the sweep `onWorkersBusy` asked for.
@@ -138,7 +143,7 @@ final class WorkerPool: AcceptAdmission {
 
     /// The counts `/api/state` and `/metrics` show.
     var snapshot: (busy: Int, waiting: Int, acceptingPaused: Bool) {
-        state.withLock { ($0.busy, $0.waiting.count, !$0.acceptorWakes.isEmpty) }
+        state.withLock { ($0.busy, $0.waiting.count, !mayAccept($0)) }
     }
 
     private static func takeWakes(_ state: inout State) -> [@Sendable () -> Void] {

@@ -29,18 +29,28 @@ import TestSupport
         }
     }
 
+    func isAcceptingPaused(_ state: [String: Any]) -> Bool? {
+        (state["workers"] as? [String: Any])?["accepting_paused"] as? Bool
+    }
+
+    func busy(_ state: [String: Any]) -> Int? {
+        (state["workers"] as? [String: Any])?["busy"] as? Int
+    }
+
     func queuedForAccept(_ state: [String: Any]) -> Int {
         ((state["listen_queues"] as? [[String: Any]])?.first?["queued"] as? Int) ?? -1
     }
 
     @Test func preforkIdleKeepAliveConnectionsHoldEveryWorkerUntilTheirTimeout() async throws {
         try await withTestServer(makeConfig(.prefork)) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 4)
-            let idleSince = ContinuousClock.now
-            let workers = try server.workers()
-            #expect(workers["free"] as? Int == 0)
-            #expect(workers["keepalive_idle"] as? Int == 4)
-            #expect(workers["accepting_paused"] as? Bool == true)
+            let first = try idleKeepAliveClients(server, count: 1)
+            let idleSince = ContinuousClock.now   // the first client's keep-alive timer starts now
+            let idle = try first + idleKeepAliveClients(server, count: 3)
+            #expect(try server.waitForState { state in
+                let workers = state["workers"] as? [String: Any] ?? [:]
+                return workers["free"] as? Int == 0 && workers["keepalive_idle"] as? Int == 4
+                    && workers["accepting_paused"] as? Bool == true
+            })
 
             // The health check waits in the kernel's listen backlog, unaccepted.
             let probe = try server.client()
@@ -68,10 +78,11 @@ import TestSupport
             let probe = try server.client(timeout: .milliseconds(500))
             try probe.send(Self.healthRequest)
             #expect(try probe.readResponse().status == 200)
-            let workers = try server.workers()
-            #expect(workers["free"] as? Int == 4)
-            #expect(workers["busy"] as? Int == 0)
-            #expect((try server.state()["connections"] as? [String: Any])?["keepalive_idle"] as? Int == 5)
+            #expect(try server.waitForState { state in
+                let workers = state["workers"] as? [String: Any] ?? [:]
+                return workers["free"] as? Int == 4 && workers["busy"] as? Int == 0
+                    && (state["connections"] as? [String: Any])?["keepalive_idle"] as? Int == 5
+            })
             _ = idle
         }
     }
@@ -80,14 +91,16 @@ import TestSupport
         // 2 workers, factor 1: accept while open connections < 2 + 1 × 2 idle workers = 4.
         let config = makeConfig(.event, workers: 2, keepAlive: .seconds(30)) { $0.server.event.asyncFactor = 1 }
         try await withTestServer(config) { (server: TestServer) async throws in
-            var idle = try idleKeepAliveClients(server, count: 4)
-            #expect(try server.workers()["accepting_paused"] as? Bool == false)
+            var idle = try idleKeepAliveClients(server, count: 3)
+            #expect(try server.waitForState { isAcceptingPaused($0) == false && busy($0) == 0 })
+            idle += try idleKeepAliveClients(server, count: 1)
+            #expect(try server.waitForState { isAcceptingPaused($0) == true && busy($0) == 0 })
 
             let fifth = try server.client()
             try fifth.send(Self.healthRequest)
             #expect(try server.waitForState { queuedForAccept($0) == 1 })
             #expect(fifth.pendingByteCount == 0)
-            #expect(try server.workers()["accepting_paused"] as? Bool == true)
+            #expect(try server.waitForState { isAcceptingPaused($0) == true })
 
             // One idle client leaves: the fifth is accepted and answered.
             idle.removeFirst()
@@ -109,7 +122,7 @@ import TestSupport
             let second = try server.client()
             let slow = try server.client()
             #expect(try server.waitForState { ($0["connections"] as? [String: Any])?["open"] as? Int == 4 })
-            try slow.send("GET /delay/0.5 HTTP/1.1\r\nHost: t\r\n\r\n")
+            try slow.send("GET /delay/2 HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["delayed"] as? Int == 1 })
             try first.send("GET /get?order=1 HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["waiting_requests"] as? Int == 1 })
@@ -124,7 +137,35 @@ import TestSupport
             let logged = await server.output.waitForEvents("request_completed", count: 4)
             #expect(logged.compactMap { $0["connection_id"] as? Int } == [1, 4, 2, 3])
             let metrics = String(decoding: try server.adminGet("/metrics").body, as: UTF8.self)
-            #expect(metrics.contains(#"understudy_http_connections_closed_total{plane="data",reason="workers_busy"} 1"#))
+            #expect(metrics.contains(#"understudy_http_connections_closed_total{plane="data",reason="workers_busy"} 3"#),
+                    "the idle client, then each connection whose answer handed its worker to a waiting request")
+        }
+    }
+
+    @Test func aQueuedRequestWhoseClientResetsLeavesNoTraceOnTheScoreboard() async throws {
+        let config = makeConfig(.event, workers: 1, keepAlive: .seconds(30)) {
+            $0.server.event.asyncFactor = 3
+            $0.server.deferAccept = false
+        }
+        try await withTestServer(config) { (server: TestServer) async throws in
+            let gone = try server.client()
+            let later = try server.client()
+            let slow = try server.client()
+            #expect(try server.waitForState { ($0["connections"] as? [String: Any])?["open"] as? Int == 3 })
+            try slow.send("GET /delay/1 HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["delayed"] as? Int == 1 })
+            try gone.send("GET /get HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["waiting_requests"] as? Int == 1 })
+            gone.reset()
+            #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["waiting_requests"] as? Int == 0 })
+            #expect(try slow.readResponse().status == 200)
+            try later.send("GET /get HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try later.readResponse().status == 200)
+            #expect(try server.waitForState { state in
+                guard let workers = state["workers"] as? [String: Any] else { return false }
+                return ["busy", "reading", "processing", "delayed", "writing", "keepalive_idle", "waiting_requests"]
+                    .allSatisfy { workers[$0] as? Int == 0 } && workers["free"] as? Int == 1
+            })
         }
     }
 
@@ -204,6 +245,8 @@ import TestSupport
     @Test func adminPlaneAnswersWhileEveryWorkerIsHeld() async throws {
         try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(30))) { (server: TestServer) async throws in
             let idle = try idleKeepAliveClients(server, count: 1)
+            // The answer reaches the client a moment before its connection turns idle.
+            #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["keepalive_idle"] as? Int == 1 })
             let metrics = String(decoding: try server.adminGet("/metrics").body, as: UTF8.self)
             #expect(metrics.contains(#"understudy_worker_slots{state="keepalive_idle"} 1"#))
             #expect(metrics.contains(#"understudy_worker_slots{state="free"} 0"#))
