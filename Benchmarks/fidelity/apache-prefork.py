@@ -85,6 +85,10 @@ Timeout 60
 
 
 def start_understudy(workdir, port, args, keepalive):
+    # Apache's MaxKeepAliveRequests N counts keep-alive reuses (http_protocol.c,
+    # ap_set_keepalive: `left = keep_alive_max - keepalives`), so a connection carries N + 1
+    # requests; server.keepalive.max_requests counts requests (as nginx's keepalive_requests).
+    max_requests = args.max_requests + 1 if args.max_requests > 0 else 0
     conf = os.path.join(workdir, "understudy.yaml")
     with open(conf, "w") as f:
         f.write(f"""server:
@@ -93,7 +97,7 @@ def start_understudy(workdir, port, args, keepalive):
   workers: {args.workers}
   backlog: {args.backlog}
   defer_accept: true
-  keepalive: {{enabled: true, timeout: {keepalive}s, max_requests: {args.max_requests}}}
+  keepalive: {{enabled: true, timeout: {keepalive}s, max_requests: {max_requests}}}
 admin:
   listen: "127.0.0.1:0"
 log:

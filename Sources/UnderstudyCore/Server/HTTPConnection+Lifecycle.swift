@@ -34,7 +34,7 @@ extension HTTPConnection {
             // PRODUCT.md: the keep-alive timer's expiry closes quietly (FIN, no response).
             // A prefork worker then lingers (Apache's ap_lingering_close: up to 2 s for the
             // client's FIN) and keeps its slot meanwhile, as Apache's does.
-            if connectionSlotsLinger { closeGracefully(.keepAliveTimeout) } else { close(.keepAliveTimeout) }
+            if holdsPreforkSlot { closeGracefully(.keepAliveTimeout) } else { close(.keepAliveTimeout) }
         case .header:
             reject(.headerTimeout(limit: ConfigDuration(context.settings.headerTimeout).description))
         case .body:
@@ -47,7 +47,7 @@ extension HTTPConnection {
     }
 
     /// Prefork with a worker limit: closes linger in the worker, as Apache prefork's do.
-    private var connectionSlotsLinger: Bool { holdsSlot && context.connectionSlots != nil }
+    var holdsPreforkSlot: Bool { holdsSlot && context.connectionSlots != nil }
 
     /// Sends FIN, then reads and discards until the client closes or `lingerTimeout`
     /// passes, so request bytes we never read do not turn into a reset that eats the answer.

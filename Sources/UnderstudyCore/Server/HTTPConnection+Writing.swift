@@ -187,8 +187,9 @@ extension HTTPConnection {
             let reason: CloseReason = context.shared.isDraining ? .draining
                 : (context.settings.maxRequests > 0 && requestCount >= context.settings.maxRequests) ? .maxRequests : .serverClose
             // Nothing unread is known: close at once, as nginx does. With request bytes
-            // pending, linger so they do not turn the close into a reset.
-            return inbound.isEmpty && !readBlockedByBacklog ? close(reason) : closeGracefully(reason)
+            // pending, linger so they do not turn the close into a reset. A prefork worker
+            // always lingers, holding its slot, as Apache's does (ap_lingering_close).
+            return inbound.isEmpty && !readBlockedByBacklog && !holdsPreforkSlot ? close(reason) : closeGracefully(reason)
         }
         phase = .awaitingRequest
         move(to: .keepAliveIdle)
