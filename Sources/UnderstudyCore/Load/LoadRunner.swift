@@ -6,7 +6,10 @@ import UnderstudyNet
 /// server closed is reopened only at its next turn (reconnecting at once would keep
 /// workers busy and hide the fix); a turn that finds its connection busy is counted, not
 /// given an extra connection. Owned by its loop.
-final class LoadRunner {
+final class LoadRunner: ClientJob {
+    static let loopName = "load"
+    static func url(in settings: LoadSettings) -> ClientURL { settings.url }
+
     private let settings: LoadSettings
     private let loop: EventLoop
     private let request: ClientRequest
@@ -32,22 +35,8 @@ final class LoadRunner {
         turnTimers = Array(repeating: nil, count: settings.connections)
     }
 
-    static func run(_ settings: LoadSettings, output: OutputWriter, stop: StopSignal) async throws -> LoadReport {
-        let address = try ProbeRunner.resolve(settings.url)
-        return try await ClientLoop.run(name: "load", stop: stop) { loop, finish in
-            start(settings, loop: loop, address: address, output: output, finish: finish)
-        }
-    }
-
-    static func runBlocking(_ settings: LoadSettings, output: OutputWriter, stop: StopSignal) throws -> LoadReport {
-        let address = try ProbeRunner.resolve(settings.url)
-        return try ClientLoop.runBlocking(name: "load", stop: stop) { loop, finish in
-            start(settings, loop: loop, address: address, output: output, finish: finish)
-        }
-    }
-
-    private static func start(_ settings: LoadSettings, loop: EventLoop, address: SocketAddress, output: OutputWriter,
-                              finish: @escaping (LoadReport) -> Void) -> () -> Void {
+    static func start(_ settings: LoadSettings, loop: EventLoop, address: SocketAddress, output: OutputWriter,
+                      finish: @escaping (LoadReport) -> Void) -> () -> Void {
         let runner = LoadRunner(settings: settings, loop: loop, address: address,
                                 output: LoadOutput(ClientOutput(writer: output, json: settings.json)), finish: finish)
         runner.start()

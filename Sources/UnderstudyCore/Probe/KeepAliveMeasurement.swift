@@ -25,7 +25,10 @@ public struct KeepAliveReport: Sendable {
 /// Opens one keep-alive connection, sends one request, then waits idle and times how long
 /// after the response's end the server closes it; warns when that is shorter than the load
 /// balancer's idle timeout (the cause of intermittent 502s). Owned by its loop.
-final class KeepAliveMeasurement {
+final class KeepAliveMeasurement: ClientJob {
+    static let loopName = "probe"
+    static func url(in settings: ProbeSettings) -> ClientURL { settings.url }
+
     private let settings: ProbeSettings
     private let lbIdleTimeout: Duration
     private let maxWait: Duration
@@ -50,22 +53,8 @@ final class KeepAliveMeasurement {
         self.finish = finish
     }
 
-    static func run(_ settings: ProbeSettings, output: OutputWriter, stop: StopSignal) async throws -> KeepAliveReport {
-        let address = try ProbeRunner.resolve(settings.url)
-        return try await ClientLoop.run(name: "probe", stop: stop) { loop, finish in
-            start(settings, loop: loop, address: address, output: output, finish: finish)
-        }
-    }
-
-    static func runBlocking(_ settings: ProbeSettings, output: OutputWriter, stop: StopSignal) throws -> KeepAliveReport {
-        let address = try ProbeRunner.resolve(settings.url)
-        return try ClientLoop.runBlocking(name: "probe", stop: stop) { loop, finish in
-            start(settings, loop: loop, address: address, output: output, finish: finish)
-        }
-    }
-
-    private static func start(_ settings: ProbeSettings, loop: EventLoop, address: SocketAddress, output: OutputWriter,
-                              finish: @escaping (KeepAliveReport) -> Void) -> () -> Void {
+    static func start(_ settings: ProbeSettings, loop: EventLoop, address: SocketAddress, output: OutputWriter,
+                      finish: @escaping (KeepAliveReport) -> Void) -> () -> Void {
         let measurement = KeepAliveMeasurement(settings: settings, loop: loop, address: address, output: output, finish: finish)
         measurement.start()
         return { measurement.report(.stillOpen(afterNanoseconds: EventLoop.monotonicNow() &- measurement.responseEndedAt)) }

@@ -15,7 +15,10 @@ public struct ProbeReport: Sendable {
 /// start (independent of how long each takes, as ALB's are), each on a new connection
 /// closed afterwards unless keep-alive; feeds results to a `ProbeHealthMachine` and writes
 /// a line per check and per transition. Owned by its loop.
-final class ProbeRunner {
+final class ProbeRunner: ClientJob {
+    static let loopName = "probe"
+    static func url(in settings: ProbeSettings) -> ClientURL { settings.url }
+
     private let settings: ProbeSettings
     private let loop: EventLoop
     private let address: SocketAddress
@@ -45,36 +48,12 @@ final class ProbeRunner {
         machine = ProbeHealthMachine(settings)
     }
 
-    /// Resolves the target (may block: before any loop), then probes until the duration
-    /// ends, `--once` has its answer, or `stop` fires.
-    static func run(_ settings: ProbeSettings, output: OutputWriter, stop: StopSignal) async throws -> ProbeReport {
-        let address = try resolve(settings.url)
-        return try await ClientLoop.run(name: "probe", stop: stop) { loop, finish in
-            start(settings, loop: loop, address: address, output: output, finish: finish)
-        }
-    }
-
-    static func runBlocking(_ settings: ProbeSettings, output: OutputWriter, stop: StopSignal) throws -> ProbeReport {
-        let address = try resolve(settings.url)
-        return try ClientLoop.runBlocking(name: "probe", stop: stop) { loop, finish in
-            start(settings, loop: loop, address: address, output: output, finish: finish)
-        }
-    }
-
-    private static func start(_ settings: ProbeSettings, loop: EventLoop, address: SocketAddress, output: OutputWriter,
-                              finish: @escaping (ProbeReport) -> Void) -> () -> Void {
+    static func start(_ settings: ProbeSettings, loop: EventLoop, address: SocketAddress, output: OutputWriter,
+                      finish: @escaping (ProbeReport) -> Void) -> () -> Void {
         let runner = ProbeRunner(settings: settings, loop: loop, address: address,
                                  output: ProbeOutput(ClientOutput(writer: output, json: settings.json)), finish: finish)
         runner.start()
         return { runner.end(droppingChecksInFlight: true) }
-    }
-
-    static func resolve(_ url: ClientURL) throws(ClientArgumentError) -> SocketAddress {
-        do {
-            return try SocketAddress(resolvingHost: url.host, port: url.port)
-        } catch {
-            throw .unresolvable(host: url.host, reason: "no address found")
-        }
     }
 
     // MARK: Running
