@@ -20,8 +20,8 @@ extension TCPStream {
             let rc = address.withSockAddr { Glibc.connect(fd, $0, $1) }
             if rc == 0 { return (TCPStream(fileDescriptor: fd, peerAddress: address.description), .connected) }
             let code = us_errno()
-            if code == EINTR { continue }
-            if code == EINPROGRESS { return (TCPStream(fileDescriptor: fd, peerAddress: address.description), .inProgress) }
+            // EINTR on a non-blocking connect: the handshake goes on, as with EINPROGRESS.
+            if code == EINPROGRESS || code == EINTR { return (TCPStream(fileDescriptor: fd, peerAddress: address.description), .inProgress) }
             Glibc.close(fd)
             throw SocketError("connect", address.description, code: code)
         }

@@ -21,7 +21,7 @@ struct Probe: ParsableCommand {
     @Flag(help: "One check; exit 0 if it passes (for HEALTHCHECK lines).") var once = false
     @Flag(help: "Measure after how long the server closes an idle keep-alive connection.") var measureKeepalive = false
     @Option(help: "The load balancer's idle timeout to compare with (--measure-keepalive).") var lbIdleTimeout = "60s"
-    @Option(help: "Longest wait for the server's close (--measure-keepalive).") var maxWait = "10m"
+    @Option(help: "Longest wait for the server's close (--measure-keepalive; default: the LB idle timeout + 5s).") var maxWait: String?
     @Flag(help: "One JSON object per line.") var json = false
 
     func run() throws {
@@ -51,8 +51,10 @@ struct Probe: ParsableCommand {
         if once && measureKeepalive { throw CLIArgumentError("--once and --measure-keepalive cannot be used together") }
         if once { settings.mode = .once }
         if measureKeepalive {
-            settings.mode = .measureKeepAlive(lbIdleTimeout: try CLIArguments.duration(lbIdleTimeout, flag: "--lb-idle-timeout"),
-                                              maxWait: try CLIArguments.duration(maxWait, flag: "--max-wait"))
+            let lbIdle = try CLIArguments.duration(lbIdleTimeout, flag: "--lb-idle-timeout")
+            // Waiting past the load balancer's idle timeout proves nothing more.
+            let wait = try maxWait.map { flag throws(CLIArgumentError) in try CLIArguments.duration(flag, flag: "--max-wait") }
+            settings.mode = .measureKeepAlive(lbIdleTimeout: lbIdle, maxWait: wait ?? lbIdle + .seconds(5))
         }
         try CLIArguments.wrap { () throws(ClientArgumentError) in try settings.validate() }
         return settings

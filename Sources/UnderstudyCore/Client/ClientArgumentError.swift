@@ -6,6 +6,8 @@ public enum ClientArgumentError: Error, Equatable, CustomStringConvertible {
     case notPositive(flag: String)
     case outOfRange(flag: String, value: Int, range: ClosedRange<Int>)
     case conflicting(String, String)
+    /// `flag`'s value must be below `other`'s (a health check's timeout below its interval).
+    case notBelow(flag: String, other: String)
     case unresolvable(host: String, reason: String)
 
     public var description: String {
@@ -15,6 +17,7 @@ public enum ClientArgumentError: Error, Equatable, CustomStringConvertible {
         case .notPositive(let flag): "\(flag): must be greater than zero"
         case .outOfRange(let flag, let value, let range): "\(flag): \(value) is outside \(range.lowerBound)-\(range.upperBound)"
         case .conflicting(let a, let b): "\(a) and \(b) cannot be used together"
+        case .notBelow(let flag, let other): "\(flag): must be shorter than \(other)"
         case .unresolvable(let host, let reason): "cannot resolve \(host): \(reason)"
         }
     }

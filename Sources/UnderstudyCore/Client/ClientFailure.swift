@@ -13,6 +13,8 @@ public enum ClientFailure: Error, Equatable, Sendable, CustomStringConvertible {
     case badResponse(ResponseParseError)
     case unreachable
     case socket(Int32)
+    /// The run was stopped (SIGINT) before an answer came.
+    case interrupted
 
     /// From the errno of a failed connect, read or write.
     init(errno code: Int32) {
@@ -35,6 +37,7 @@ public enum ClientFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .badResponse(let error): "bad response (\(error))"
         case .unreachable: "unreachable"
         case .socket(let code): String(cString: strerror(code))
+        case .interrupted: "interrupted"
         }
     }
 
@@ -48,6 +51,7 @@ public enum ClientFailure: Error, Equatable, Sendable, CustomStringConvertible {
         case .badResponse: "bad_response"
         case .unreachable: "unreachable"
         case .socket: "socket_error"
+        case .interrupted: "interrupted"
         }
     }
 }

@@ -152,8 +152,14 @@ final class HTTPClientConnection: EventHandler {
             switch stream.read(into: loop.readBuffer) {
             case .bytes(let count):
                 do {
-                    let (_, outcome) = try parser.parse(UnsafeRawBufferPointer(rebasing: loop.readBuffer[..<count]))
-                    if case .complete(let response) = outcome { return finish(.response(response)) }
+                    let (consumed, outcome) = try parser.parse(UnsafeRawBufferPointer(rebasing: loop.readBuffer[..<count]))
+                    if case .complete(let response) = outcome {
+                        // Bytes past the response's end (a body longer than its Content-Length,
+                        // an unasked-for response): the stream is out of step, so the
+                        // connection is not reused, as a proxy's pool would drop it.
+                        if consumed < count { closeSocket() }
+                        return finish(.response(response))
+                    }
                 } catch {
                     return fail(.badResponse(error))
                 }

@@ -25,6 +25,8 @@ public struct LoadSettings: Sendable {
     public func validate() throws(ClientArgumentError) {
         if !(1...10_000).contains(connections) { throw .outOfRange(flag: "--connections", value: connections, range: 1...10_000) }
         if !(rate > 0) || !rate.isFinite { throw .notPositive(flag: "--rate") }
+        // At most a day between two turns of one connection (keeps the schedule in range).
+        if Double(connections) / rate > 86_400 { throw .notBelow(flag: "--connections / --rate", other: "one day") }
         if duration <= .zero { throw .notPositive(flag: "--duration") }
         if timeout <= .zero { throw .notPositive(flag: "--timeout") }
     }

@@ -16,8 +16,11 @@ public struct KeepAliveReport: Sendable {
     public var finding: Finding
     /// The server closes idle connections before the load balancer does: the keep-alive race.
     public var isShorterThanLoadBalancer: Bool
-    /// 0: the target keeps connections at least as long as the LB; 1: shorter, or no answer.
-    public var exitCode: Int32 { isShorterThanLoadBalancer || isFailure ? 1 : 0 }
+    /// Still open, but the wait ended (interrupted, or `--max-wait`) before the load
+    /// balancer's idle timeout: nothing proven either way.
+    public var isInconclusive = false
+    /// 0: the target keeps connections at least as long as the LB; 1: shorter, unknown, or no answer.
+    public var exitCode: Int32 { isShorterThanLoadBalancer || isInconclusive || isFailure ? 1 : 0 }
 
     private var isFailure: Bool { if case .failed = finding { true } else { false } }
 }
@@ -57,7 +60,10 @@ final class KeepAliveMeasurement: ClientJob {
                       finish: @escaping (KeepAliveReport) -> Void) -> () -> Void {
         let measurement = KeepAliveMeasurement(settings: settings, loop: loop, address: address, output: output, finish: finish)
         measurement.start()
-        return { measurement.report(.stillOpen(afterNanoseconds: EventLoop.monotonicNow() &- measurement.responseEndedAt)) }
+        return {
+            guard measurement.responseEndedAt != 0 else { return measurement.report(.failed(.interrupted)) }
+            measurement.report(.stillOpen(afterNanoseconds: EventLoop.monotonicNow() &- measurement.responseEndedAt))
+        }
     }
 
     private func start() {
@@ -92,7 +98,8 @@ final class KeepAliveMeasurement: ClientJob {
         case .closedWithResponse: true
         case .failed: false
         }
-        let report = KeepAliveReport(finding: finding, isShorterThanLoadBalancer: isShorter)
+        var report = KeepAliveReport(finding: finding, isShorterThanLoadBalancer: isShorter)
+        if case .stillOpen(let ns) = finding { report.isInconclusive = ns < lb }
         write(report)
         finish(report)
     }
@@ -119,6 +126,7 @@ final class KeepAliveMeasurement: ClientJob {
                 }
                 line.add("lb_idle_timeout_ms", milliseconds: UInt64(lbIdleTimeout.nanosecondsClamped))
                 line.add("shorter_than_lb", report.isShorterThanLoadBalancer)
+                if report.isInconclusive { line.add("inconclusive", true) }
             }
             return
         }
@@ -131,6 +139,9 @@ final class KeepAliveMeasurement: ClientJob {
             out.text("response \(status) closed the connection: the server does not keep connections alive")
         case .failed(let failure):
             out.text("request failed: \(failure)")
+        }
+        if report.isInconclusive {
+            out.text("warning: the wait ended before the load balancer's idle timeout (\(lb)): inconclusive")
         }
         if report.isShorterThanLoadBalancer {
             out.text("warning: shorter than the load balancer's idle timeout (\(lb)): the server can close a pooled "

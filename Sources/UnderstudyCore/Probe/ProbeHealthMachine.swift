@@ -38,12 +38,14 @@ public struct ProbeHealthMachine: Sendable {
 
     public init(_ settings: ProbeSettings) {
         self.init(healthyThreshold: settings.healthyThreshold, unhealthyThreshold: settings.unhealthyThreshold,
-                  initialHealthyThreshold: settings.initialHealthyThreshold)
+                  initialHealthyThreshold: settings.initialHealthyThreshold ?? settings.healthyThreshold)
     }
 
     /// Records one check; returns the transition it caused, if any. A failure `inGrace`
-    /// changes nothing (not even a run of successes).
+    /// changes nothing (not even a run of successes) while the target is still `initial`:
+    /// once it has been healthy, failures count, grace or not (ECS's start-period rule).
     public mutating func record(passed: Bool, inGrace: Bool = false) -> ProbeTransition? {
+        let inGrace = inGrace && health == .initial
         if passed {
             consecutiveSuccesses += 1
             consecutiveFailures = 0

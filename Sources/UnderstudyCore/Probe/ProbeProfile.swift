@@ -16,11 +16,11 @@ public enum ProbeProfile: String, CaseIterable, Sendable {
                           initialHealthyThreshold: 1, matcher: StatusMatcher([200...200]), grace: .zero)
         case .ecs:
             // Amazon ECS container definition `HealthCheck`: interval 30 s, timeout 5 s,
-            // retries 3, startPeriod none (failures inside it do not count; a success inside
-            // it marks the container healthy). One success makes it healthy (Docker's rule).
+            // retries 3, startPeriod none ("If a health check succeeds within the startPeriod,
+            // then the container is considered healthy and any subsequent failures count"). One success makes it healthy (Docker's rule).
             // Success codes as `curl -f` judges them: anything below 400.
             ProbeDefaults(interval: .seconds(30), timeout: .seconds(5), healthyThreshold: 1, unhealthyThreshold: 3,
-                          initialHealthyThreshold: 1, matcher: StatusMatcher([200...399]), grace: .zero)
+                          initialHealthyThreshold: nil, matcher: StatusMatcher([200...399]), grace: .zero)
         case .k8s:
             // Kubernetes "Configure Liveness, Readiness and Startup Probes" / core/v1 Probe:
             // periodSeconds 10, timeoutSeconds 1, successThreshold 1, failureThreshold 3,

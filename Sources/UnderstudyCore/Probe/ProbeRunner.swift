@@ -73,7 +73,12 @@ final class ProbeRunner: ClientJob {
         let inGrace = began &- startedAt < UInt64(settings.grace.nanosecondsClamped)
         checkNumber += 1
         if settings.mode != .once {
-            let due = startedAt &+ UInt64(checkNumber) &* UInt64(settings.interval.nanosecondsClamped)
+            // On the interval's grid from the start; slots missed while the process was
+            // stopped are skipped, not run back to back.
+            let interval = UInt64(settings.interval.nanosecondsClamped)
+            let elapsed = began &- startedAt
+            checkNumber = max(checkNumber, Int(elapsed / interval) + 1)
+            let due = startedAt &+ UInt64(checkNumber) &* interval
             nextCheck = loop.schedule(at: due) { [self] in runCheck() }
         }
         let connection: HTTPClientConnection
@@ -87,7 +92,9 @@ final class ProbeRunner: ClientJob {
         inFlight[id] = connection
         let completion: (ClientOutcome) -> Void = { [self] outcome in
             inFlight[id] = nil
-            if !settings.keepAlive { connection.close() }
+            // Closed after each check, unless it is the one kept alive (a busy kept one
+            // replaced meanwhile is closed too).
+            if !settings.keepAlive || connection !== kept { connection.close() }
             record(outcome, inGrace: inGrace)
         }
         if settings.tcpOnly {

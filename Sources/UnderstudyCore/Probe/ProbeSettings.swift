@@ -16,7 +16,8 @@ public struct ProbeSettings: Sendable {
     public var timeout: Duration
     public var healthyThreshold: Int
     public var unhealthyThreshold: Int
-    public var initialHealthyThreshold: Int
+    /// Successes that take a target out of `initial`: ALB's one pass, else (nil) `healthyThreshold`.
+    public var initialHealthyThreshold: Int?
     public var matcher: StatusMatcher
     public var grace: Duration
     /// How long to run; nil runs until interrupted.
@@ -37,7 +38,7 @@ public struct ProbeSettings: Sendable {
         timeout = defaults.timeout
         healthyThreshold = defaults.healthyThreshold
         unhealthyThreshold = defaults.unhealthyThreshold
-        initialHealthyThreshold = defaults.initialHealthyThreshold ?? defaults.healthyThreshold
+        initialHealthyThreshold = defaults.initialHealthyThreshold
         matcher = defaults.matcher
         grace = defaults.grace
     }
@@ -47,6 +48,9 @@ public struct ProbeSettings: Sendable {
         if interval <= .zero { throw .notPositive(flag: "--interval") }
         if timeout <= .zero { throw .notPositive(flag: "--timeout") }
         if let duration, duration <= .zero { throw .notPositive(flag: "--duration") }
+        // ELB refuses a target group whose health-check timeout is not below its interval:
+        // checks would overlap, and their results arrive out of order.
+        if mode == .watch && timeout >= interval { throw .notBelow(flag: "--timeout", other: "--interval") }
         for (flag, value) in [("--healthy-threshold", healthyThreshold), ("--unhealthy-threshold", unhealthyThreshold)]
         where !(1...100).contains(value) {
             throw .outOfRange(flag: flag, value: value, range: 1...100)

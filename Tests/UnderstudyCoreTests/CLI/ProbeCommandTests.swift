@@ -9,7 +9,7 @@ import TestSupport
     @Test func exitsZeroWhenTheTargetStaysHealthy() async throws {
         try await withTestServer { (server: TestServer) async throws in
             let result = try await BinaryProcess.run([
-                "probe", "http://127.0.0.1:\(server.dataPort)/health", "--interval", "50ms", "--timeout", "500ms",
+                "probe", "http://127.0.0.1:\(server.dataPort)/health", "--interval", "100ms", "--timeout", "80ms",
                 "--duration", "300ms",
             ])
             #expect(result.status == 0)
@@ -23,7 +23,7 @@ import TestSupport
         try await withTestServer(config) { (server: TestServer) async throws in
             let result = try await BinaryProcess.run([
                 "probe", "http://127.0.0.1:\(server.dataPort)/health", "--profile", "k8s", "--interval", "50ms",
-                "--unhealthy-threshold", "2", "--duration", "400ms", "--json",
+                "--timeout", "40ms", "--unhealthy-threshold", "2", "--duration", "400ms", "--json",
             ])
             #expect(result.status == 1)
             let transition = try #require(jsonLines(result.stdout, "transition").first)
@@ -64,6 +64,8 @@ import TestSupport
         ["probe", "https://127.0.0.1/"],
         ["probe", "--interval", "5 s", "http://127.0.0.1:1/"],
         ["probe", "--timeout", "0s", "http://127.0.0.1:1/"],
+        ["probe", "--interval", "1s", "--timeout", "1s", "http://127.0.0.1:1/"],
+        ["load", "http://127.0.0.1:1/", "--connections", "10", "--rate", "0.0000001"],
         ["probe", "--profile", "nlb", "http://127.0.0.1:1/"],
         ["probe", "--matcher", "2xx", "http://127.0.0.1:1/"],
         ["probe", "--healthy-threshold", "0", "http://127.0.0.1:1/"],
@@ -102,14 +104,14 @@ import TestSupport
             #expect(result.status == 1)
             let line = try #require(jsonLines(result.stdout, "keepalive_measured").first)
             let measured = try #require(line["idle_timeout_ms"] as? Double)
-            #expect(measured >= 450 && measured <= 550)
+            #expect(measured >= 450 && measured <= 900)
             #expect(line["shorter_than_lb"] as? Bool == true)
         }
     }
 
     @Test func sigintEndsTheRunWithItsSummary() async throws {
         try await withTestServer { (server: TestServer) async throws in
-            let child = try BinaryProcess(["probe", "--interval", "50ms", "--json", "http://127.0.0.1:\(server.dataPort)/health"])
+            let child = try BinaryProcess(["probe", "--interval", "50ms", "--timeout", "40ms", "--json", "http://127.0.0.1:\(server.dataPort)/health"])
             defer { child.stop() }
             _ = await child.waitForEvents("transition")
             child.signal(SIGINT)

@@ -30,6 +30,9 @@ import Testing
         ("ggg+", ["initial -> healthy after 1 consecutive success"], .healthy, false),
         ("g-", [], .initial, false),
         ("g--", ["initial -> unhealthy after 2 consecutive failures"], .unhealthy, true),
+        // ECS: "If a health check succeeds within the startPeriod, then the container is
+        // considered healthy and any subsequent failures count".
+        ("+gg", ["initial -> healthy after 1 consecutive success", "healthy -> unhealthy after 2 consecutive failures"], .unhealthy, true),
     ])
     func transitions(_ checks: String, _ expected: [String], _ health: ProbeHealth, _ markedUnhealthy: Bool) {
         let result = Self.run(checks)
@@ -42,6 +45,19 @@ import Testing
         // Kubernetes: the success threshold applies from the start too.
         #expect(Self.run("++", healthy: 3, initial: 3).health == .initial)
         #expect(Self.run("+++", healthy: 3, initial: 3).transitions == ["initial -> healthy after 3 consecutive successes"])
+    }
+
+    @Test func anOverriddenHealthyThresholdAppliesFromTheStartExceptOnALB() throws {
+        let url = try ClientURL(parsing: "http://127.0.0.1:8080/health")
+        var k8s = ProbeSettings(url: url, profile: .k8s)
+        k8s.healthyThreshold = 3
+        #expect(ProbeHealthMachine(k8s).initialHealthyThreshold == 3)
+        var ecs = ProbeSettings(url: url, profile: .ecs)
+        ecs.healthyThreshold = 2
+        #expect(ProbeHealthMachine(ecs).initialHealthyThreshold == 2)
+        var alb = ProbeSettings(url: url)
+        alb.healthyThreshold = 3
+        #expect(ProbeHealthMachine(alb).initialHealthyThreshold == 1, "a newly registered target must pass one check")
     }
 
     @Test func profilesCarryTheDocumentedDefaults() throws {
