@@ -128,7 +128,9 @@ import TestSupport
             #expect(result.status == 0)
             let summary = try #require(jsonLines(result.stdout, "load_finished").first)
             let requests = try #require(summary["requests"] as? Int)
-            #expect(requests >= 8 && requests <= 10)
+            // 10 turns in 500 ms; a slow machine (TSan) finds some connection still busy.
+            let skipped = try #require(summary["skipped_busy"] as? Int)
+            #expect(requests + skipped >= 8 && requests + skipped <= 10 && requests >= 1)
             #expect((summary["statuses"] as? [String: Int])?["200"] == requests)
             #expect(summary["connections_opened"] as? Int == 2)
             for key in ["p50", "p90", "p99", "max"] {

@@ -67,7 +67,7 @@ import TestSupport
     }
 
     @Test func aTCPCheckStaysGreenWhilePreforkIsStarved() async throws {
-        try await withTestServer(makeConfig(.prefork, keepAlive: .seconds(30))) { (server: TestServer) async throws in
+        try await withTestServer(makeConfig(.prefork, keepAlive: .seconds(300))) { (server: TestServer) async throws in
             let idle = try idleKeepAliveClients(server, count: 4)
             let http = makeProbeSettings(port: server.dataPort) {
                 $0.mode = .once

@@ -73,7 +73,7 @@ import TestSupport
     }
 
     @Test func eventIdleKeepAliveConnectionsHoldNoWorker() async throws {
-        try await withTestServer(makeConfig(.event, keepAlive: .seconds(30))) { (server: TestServer) async throws in
+        try await withTestServer(makeConfig(.event, keepAlive: .seconds(300))) { (server: TestServer) async throws in
             let idle = try idleKeepAliveClients(server, count: 4)
             let probe = try server.client(timeout: .milliseconds(500))
             try probe.send(Self.healthRequest)
@@ -89,7 +89,7 @@ import TestSupport
 
     @Test func eventStopsAcceptingPastWorkersPlusFactorTimesIdleWorkers() async throws {
         // 2 workers, factor 1: accept while open connections < 2 + 1 × 2 idle workers = 4.
-        let config = makeConfig(.event, workers: 2, keepAlive: .seconds(30)) { $0.server.event.asyncFactor = 1 }
+        let config = makeConfig(.event, workers: 2, keepAlive: .seconds(300)) { $0.server.event.asyncFactor = 1 }
         try await withTestServer(config) { (server: TestServer) async throws in
             var idle = try idleKeepAliveClients(server, count: 3)
             #expect(try server.waitForState { isAcceptingPaused($0) == false && busy($0) == 0 })
@@ -112,7 +112,7 @@ import TestSupport
     @Test func eventRequestsWaitInOrderForABusyWorkerAndIdleKeepAliveIsClosed() async throws {
         // 1 worker, factor 3: four connections fit under the accept limit. Fresh connections
         // (no request yet) are not keep-alive idle, so only `idle` is closed when no worker is.
-        let config = makeConfig(.event, workers: 1, keepAlive: .seconds(30)) {
+        let config = makeConfig(.event, workers: 1, keepAlive: .seconds(300)) {
             $0.server.event.asyncFactor = 3
             $0.server.deferAccept = false
         }
@@ -143,7 +143,7 @@ import TestSupport
     }
 
     @Test func aQueuedRequestWhoseClientResetsLeavesNoTraceOnTheScoreboard() async throws {
-        let config = makeConfig(.event, workers: 1, keepAlive: .seconds(30)) {
+        let config = makeConfig(.event, workers: 1, keepAlive: .seconds(300)) {
             $0.server.event.asyncFactor = 3
             $0.server.deferAccept = false
         }
@@ -170,7 +170,7 @@ import TestSupport
     }
 
     @Test func maxRequestsClosesTheConnectionAndFreesItsPreforkWorker() async throws {
-        let config = makeConfig(.prefork, workers: 1, keepAlive: .seconds(30)) { $0.server.keepAlive.maxRequests = 2 }
+        let config = makeConfig(.prefork, workers: 1, keepAlive: .seconds(300)) { $0.server.keepAlive.maxRequests = 2 }
         try await withTestServer(config) { (server: TestServer) async throws in
             let holder = try server.client()
             try holder.send(Self.healthRequest)
@@ -189,7 +189,7 @@ import TestSupport
 
     @Test(arguments: [true, false])
     func deferAcceptKeepsSilentConnectionsOutOfPreforkWorkers(_ deferAccept: Bool) async throws {
-        let config = makeConfig(.prefork, workers: 1, keepAlive: .seconds(30)) {
+        let config = makeConfig(.prefork, workers: 1, keepAlive: .seconds(300)) {
             $0.server.deferAccept = deferAccept
             $0.server.timeouts.header = ConfigDuration(.seconds(30))
         }
@@ -212,7 +212,7 @@ import TestSupport
     }
 
     @Test func clientsThatGaveUpInTheBacklogAreClearedAtOnce() async throws {
-        try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(30))) { (server: TestServer) async throws in
+        try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(300))) { (server: TestServer) async throws in
             var holder: RawClient? = try idleKeepAliveClients(server, count: 1)[0]
             for _ in 0..<5 {
                 // A health check that timed out: it sent its request, then closed (FIN).
@@ -245,7 +245,7 @@ import TestSupport
     }
 
     @Test func adminPlaneAnswersWhileEveryWorkerIsHeld() async throws {
-        try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(30))) { (server: TestServer) async throws in
+        try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(300))) { (server: TestServer) async throws in
             let idle = try idleKeepAliveClients(server, count: 1)
             // The answer reaches the client a moment before its connection turns idle.
             #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["keepalive_idle"] as? Int == 1 })
