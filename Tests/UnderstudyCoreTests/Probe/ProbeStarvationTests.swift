@@ -15,19 +15,9 @@ import TestSupport
         }
     }
 
-    /// Clients that each got one answer and now sit idle on their keep-alive connection.
-    func idleKeepAliveClients(_ server: TestServer, count: Int) throws -> [RawClient] {
-        try (0..<count).map { _ in
-            let client = try server.client()
-            try client.send("GET /health HTTP/1.1\r\nHost: t\r\n\r\n")
-            #expect(try client.readResponse().status == 200)
-            return client
-        }
-    }
-
     @Test func preforkChecksTimeOutWhileIdleConnectionsHoldEveryWorkerThenRecover() async throws {
         try await withTestServer(makeConfig(.prefork)) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 4)
+            let idle = try server.idleKeepAliveClients(count: 4)
             let settings = makeProbeSettings(port: server.dataPort) {
                 $0.interval = .milliseconds(200)
                 $0.timeout = .milliseconds(300)
@@ -53,7 +43,7 @@ import TestSupport
 
     @Test func eventChecksPassWithTheSameIdleConnections() async throws {
         try await withTestServer(makeConfig(.event)) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 4)
+            let idle = try server.idleKeepAliveClients(count: 4)
             let settings = makeProbeSettings(port: server.dataPort) {
                 $0.interval = .milliseconds(100)
                 $0.timeout = .milliseconds(300)
@@ -68,7 +58,7 @@ import TestSupport
 
     @Test func aTCPCheckStaysGreenWhilePreforkIsStarved() async throws {
         try await withTestServer(makeConfig(.prefork, keepAlive: .seconds(300))) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 4)
+            let idle = try server.idleKeepAliveClients(count: 4)
             let http = makeProbeSettings(port: server.dataPort) {
                 $0.mode = .once
                 $0.timeout = .milliseconds(300)

@@ -19,16 +19,6 @@ import TestSupport
         }
     }
 
-    /// Clients that each got one answer and now sit idle on their keep-alive connection.
-    func idleKeepAliveClients(_ server: TestServer, count: Int) throws -> [RawClient] {
-        try (0..<count).map { _ in
-            let client = try server.client()
-            try client.send(Self.healthRequest)
-            #expect(try client.readResponse().status == 200)
-            return client
-        }
-    }
-
     func isAcceptingPaused(_ state: [String: Any]) -> Bool? {
         (state["workers"] as? [String: Any])?["accepting_paused"] as? Bool
     }
@@ -43,9 +33,9 @@ import TestSupport
 
     @Test func preforkIdleKeepAliveConnectionsHoldEveryWorkerUntilTheirTimeout() async throws {
         try await withTestServer(makeConfig(.prefork)) { (server: TestServer) async throws in
-            let first = try idleKeepAliveClients(server, count: 1)
+            let first = try server.idleKeepAliveClients(count: 1)
             let idleSince = ContinuousClock.now   // the first client's keep-alive timer starts now
-            let idle = try first + idleKeepAliveClients(server, count: 3)
+            let idle = try first + server.idleKeepAliveClients(count: 3)
             #expect(try server.waitForState { state in
                 let workers = state["workers"] as? [String: Any] ?? [:]
                 return workers["free"] as? Int == 0 && workers["keepalive_idle"] as? Int == 4
@@ -74,7 +64,7 @@ import TestSupport
 
     @Test func eventIdleKeepAliveConnectionsHoldNoWorker() async throws {
         try await withTestServer(makeConfig(.event, keepAlive: .seconds(300))) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 4)
+            let idle = try server.idleKeepAliveClients(count: 4)
             let probe = try server.client(timeout: .milliseconds(500))
             try probe.send(Self.healthRequest)
             #expect(try probe.readResponse().status == 200)
@@ -91,9 +81,9 @@ import TestSupport
         // 2 workers, factor 1: accept while open connections < 2 + 1 × 2 idle workers = 4.
         let config = makeConfig(.event, workers: 2, keepAlive: .seconds(300)) { $0.server.event.asyncFactor = 1 }
         try await withTestServer(config) { (server: TestServer) async throws in
-            var idle = try idleKeepAliveClients(server, count: 3)
+            var idle = try server.idleKeepAliveClients(count: 3)
             #expect(try server.waitForState { isAcceptingPaused($0) == false && busy($0) == 0 })
-            idle += try idleKeepAliveClients(server, count: 1)
+            idle += try server.idleKeepAliveClients(count: 1)
             #expect(try server.waitForState { isAcceptingPaused($0) == true && busy($0) == 0 })
 
             let fifth = try server.client()
@@ -117,7 +107,7 @@ import TestSupport
             $0.server.deferAccept = false
         }
         try await withTestServer(config) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 1)
+            let idle = try server.idleKeepAliveClients(count: 1)
             let first = try server.client()
             let second = try server.client()
             let slow = try server.client()
@@ -213,7 +203,7 @@ import TestSupport
 
     @Test func clientsThatGaveUpInTheBacklogAreClearedAtOnce() async throws {
         try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(300))) { (server: TestServer) async throws in
-            var holder: RawClient? = try idleKeepAliveClients(server, count: 1)[0]
+            var holder: RawClient? = try server.idleKeepAliveClients(count: 1)[0]
             for _ in 0..<5 {
                 // A health check that timed out: it sent its request, then closed (FIN).
                 let gaveUp = try server.client()
@@ -233,7 +223,7 @@ import TestSupport
     @Test func preforkAcrossSeveralLoopsSharesOnePool() async throws {
         let config = makeConfig(.prefork, workers: 3, keepAlive: .seconds(1)) { $0.server.loops = 2 }
         try await withTestServer(config) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 3)
+            let idle = try server.idleKeepAliveClients(count: 3)
             let waiting = try server.client()
             try waiting.send(Self.healthRequest)
             #expect(try server.waitForState { queuedForAccept($0) == 1 })
@@ -246,7 +236,7 @@ import TestSupport
 
     @Test func adminPlaneAnswersWhileEveryWorkerIsHeld() async throws {
         try await withTestServer(makeConfig(.prefork, workers: 1, keepAlive: .seconds(300))) { (server: TestServer) async throws in
-            let idle = try idleKeepAliveClients(server, count: 1)
+            let idle = try server.idleKeepAliveClients(count: 1)
             // The answer reaches the client a moment before its connection turns idle.
             #expect(try server.waitForState { ($0["workers"] as? [String: Any])?["keepalive_idle"] as? Int == 1 })
             let metrics = String(decoding: try server.adminGet("/metrics").body, as: UTF8.self)
