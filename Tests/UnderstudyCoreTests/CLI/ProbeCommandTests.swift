@@ -9,7 +9,7 @@ import TestSupport
     @Test func exitsZeroWhenTheTargetStaysHealthy() async throws {
         try await withTestServer { (server: TestServer) async throws in
             let result = try await BinaryProcess.run([
-                "probe", "http://127.0.0.1:\(server.dataPort)/health", "--interval", "100ms", "--timeout", "80ms",
+                "probe", "http://127.0.0.1:\(server.dataPort)/health", "--interval", "2s", "--timeout", "1500ms",
                 "--duration", "300ms",
             ])
             #expect(result.status == 0)
@@ -22,8 +22,8 @@ import TestSupport
         let config = makeTestConfig { $0.health.status = 503 }
         try await withTestServer(config) { (server: TestServer) async throws in
             let result = try await BinaryProcess.run([
-                "probe", "http://127.0.0.1:\(server.dataPort)/health", "--profile", "k8s", "--interval", "50ms",
-                "--timeout", "40ms", "--unhealthy-threshold", "2", "--duration", "400ms", "--json",
+                "probe", "http://127.0.0.1:\(server.dataPort)/health", "--profile", "k8s", "--interval", "1s",
+                "--timeout", "900ms", "--unhealthy-threshold", "2", "--duration", "1500ms", "--json",
             ])
             #expect(result.status == 1)
             let transition = try #require(jsonLines(result.stdout, "transition").first)
@@ -111,7 +111,7 @@ import TestSupport
 
     @Test func sigintEndsTheRunWithItsSummary() async throws {
         try await withTestServer { (server: TestServer) async throws in
-            let child = try BinaryProcess(["probe", "--interval", "50ms", "--timeout", "40ms", "--json", "http://127.0.0.1:\(server.dataPort)/health"])
+            let child = try BinaryProcess(["probe", "--interval", "2s", "--timeout", "1500ms", "--json", "http://127.0.0.1:\(server.dataPort)/health"])
             defer { child.stop() }
             _ = await child.waitForEvents("transition")
             child.signal(SIGINT)

@@ -66,11 +66,13 @@ func adminRequest(_ server: TestServer, _ method: String, _ path: String, body: 
     return try client.readResponse()
 }
 
-/// Probe settings for tests: short interval and timeout, the server's /health.
+/// Probe settings for tests: a short interval, the server's /health, and a timeout long
+/// enough for a slow run (Thread Sanitizer, parallel tests) where no test wants a timeout.
+/// Built directly, so the CLI's timeout-below-interval rule does not apply.
 func makeProbeSettings(port: UInt16, path: String = "/health", _ adjust: (inout ProbeSettings) -> Void = { _ in }) -> ProbeSettings {
     var settings = ProbeSettings(url: ClientURL(host: "127.0.0.1", port: port, target: path))
     settings.interval = .milliseconds(100)
-    settings.timeout = .milliseconds(500)
+    settings.timeout = .seconds(3)
     settings.healthyThreshold = 2
     settings.unhealthyThreshold = 2
     settings.duration = .seconds(20)

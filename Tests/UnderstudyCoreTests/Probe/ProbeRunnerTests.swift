@@ -45,7 +45,8 @@ import TestSupport
             let report = try await Prober.run(settings, output: CapturedLines().writer)
             #expect(ContinuousClock.now - started >= .milliseconds(300))
             #expect(report.finalHealth == .healthy)
-            #expect(report.checks >= 3 && report.checks == report.passed)
+            // 6 slots; on a slow run (TSan) a late loop skips missed ones rather than bursting.
+            #expect(report.checks >= 1 && report.checks <= 7 && report.checks == report.passed)
             #expect(report.exitCode == 0)
         }
     }
@@ -101,8 +102,8 @@ import TestSupport
         try await withTestServer { (server: TestServer) async throws in
             let settings = makeProbeSettings(port: server.dataPort) {
                 $0.keepAlive = true
-                $0.interval = .milliseconds(50)
-                $0.duration = .milliseconds(260)
+                $0.interval = .milliseconds(150)
+                $0.duration = .milliseconds(500)
             }
             let lines = CapturedLines()
             let report = try await Prober.run(settings, output: lines.writer)

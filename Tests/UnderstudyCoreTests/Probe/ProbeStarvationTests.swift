@@ -20,7 +20,7 @@ import TestSupport
             let idle = try server.idleKeepAliveClients(count: 4)
             let settings = makeProbeSettings(port: server.dataPort) {
                 $0.interval = .milliseconds(200)
-                $0.timeout = .milliseconds(300)
+                $0.timeout = .milliseconds(600)
                 $0.duration = .seconds(4)
             }
             let lines = CapturedLines()
@@ -46,7 +46,7 @@ import TestSupport
             let idle = try server.idleKeepAliveClients(count: 4)
             let settings = makeProbeSettings(port: server.dataPort) {
                 $0.interval = .milliseconds(100)
-                $0.timeout = .milliseconds(300)
+                $0.timeout = .seconds(1)
                 $0.duration = .milliseconds(800)
             }
             let report = try await Prober.run(settings, output: CapturedLines().writer)

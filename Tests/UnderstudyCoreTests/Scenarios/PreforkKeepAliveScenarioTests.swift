@@ -48,7 +48,7 @@ extension PreforkKeepAliveScenarioTests {
             let loadRun = BackgroundRun { try LoadRunner.runBlocking(load, output: CapturedLines().writer, stop: StopSignal()) }
             let probe = makeProbeSettings(port: server.dataPort) {
                 $0.interval = .milliseconds(200)
-                $0.timeout = .milliseconds(300)
+                $0.timeout = .seconds(1)
                 $0.duration = .seconds(3)
             }
             let probeRun = BackgroundRun { try ProbeRunner.runBlocking(probe, output: CapturedLines().writer, stop: StopSignal()) }
