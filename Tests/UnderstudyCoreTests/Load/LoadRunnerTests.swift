@@ -37,13 +37,14 @@ import TestSupport
     }
 
     @Test func reopensAConnectionTheServerClosedOnlyAtItsNextTurn() async throws {
-        let config = makeTestConfig { $0.server.keepAlive.timeout = ConfigDuration(.milliseconds(150)) }
+        let config = makeTestConfig { $0.server.keepAlive.timeout = ConfigDuration(.milliseconds(100)) }
         try await withTestServer(config) { (server: TestServer) async throws in
-            // One connection, a turn every 400 ms: the server closes it 150 ms after each answer.
+            // One connection, a turn every 800 ms: the server closes it 100 ms after each answer
+            // (the margin leaves room for a slow run's late timers).
             let settings = Self.settings(port: server.dataPort) {
                 $0.connections = 1
-                $0.rate = 2.5
-                $0.duration = .milliseconds(1_500)
+                $0.rate = 1.25
+                $0.duration = .milliseconds(3_000)
             }
             let report = try await LoadGenerator.run(settings, output: CapturedLines().writer)
             #expect(report.requests == 4)
