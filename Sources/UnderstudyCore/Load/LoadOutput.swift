@@ -18,6 +18,7 @@ struct LoadOutput {
                 line.add("statuses", json: "{" + statuses.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}")
                 line.add("errors", json: "{" + errors.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}")
                 line.add("skipped_busy", report.skippedBusy)
+                line.add("skipped_late", report.skippedLate)
                 line.add("connections_opened", report.connectionsOpened)
                 line.add("server_closes", report.serverCloses)
                 line.add("reused_requests", report.reusedRequests)
@@ -32,7 +33,8 @@ struct LoadOutput {
         for (status, count) in statuses { out.text("  status \(status): \(count)") }
         for (error, count) in errors { out.text("  error \(error): \(count)") }
         out.text("  connections opened \(report.connectionsOpened), closed by the server while idle \(report.serverCloses), "
-                 + "requests on a reused connection \(report.reusedRequests), turns skipped (connection busy) \(report.skippedBusy)")
+                 + "requests on a reused connection \(report.reusedRequests), turns skipped (connection busy) \(report.skippedBusy)"
+                 + (report.skippedLate > 0 ? ", turns missed (process late) \(report.skippedLate)" : ""))
         out.text("  latency " + percentiles.map { "\($0.0) \(ClientOutput.milliseconds($0.1 * 1_000))" }.joined(separator: "  "))
     }
 

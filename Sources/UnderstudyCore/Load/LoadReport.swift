@@ -8,6 +8,9 @@ public struct LoadReport: Sendable {
     public var errorCounts: [String: Int] = [:]
     /// Turns that found their connection still busy with the previous request.
     public var skippedBusy = 0
+    /// Turns whose time passed while the process could not run (stopped, starved of CPU):
+    /// skipped, not sent back to back.
+    public var skippedLate = 0
     /// Connections opened, reconnects included.
     public var connectionsOpened = 0
     /// Idle pooled connections the server closed (reopened at their next turn).

@@ -51,18 +51,30 @@ final class LoadRunner: ClientJob {
         let spacing = UInt64(1e9 / settings.rate)
         for (index, connection) in pool.enumerated() {
             connection.onIdleClose = { [self] _, _ in report.serverCloses += 1 }
-            schedule(index, turn: 0, at: startedAt &+ UInt64(index) &* spacing)
+            schedule(index, at: startedAt &+ UInt64(index) &* spacing)
         }
         endTimer = loop.schedule(at: endsAt) { [self] in end() }
     }
 
-    private func schedule(_ index: Int, turn: UInt64, at due: UInt64) {
+    private func schedule(_ index: Int, at due: UInt64) {
         guard due < endsAt else {
             turnTimers[index] = nil
             return
         }
         turnTimers[index] = loop.schedule(at: due) { [self] in
-            schedule(index, turn: turn + 1, at: due &+ settings.perConnectionInterval)
+            // The next turn on this connection's grid; slots already past are skipped (a
+            // load balancer does not catch up on requests it never sent).
+            let interval = settings.perConnectionInterval
+            var next = due &+ interval
+            let now = EventLoop.monotonicNow()
+            if next <= now && interval > 0 {
+                let missed = (now - next) / interval + 1
+                // Counted only up to the end of the run, like the turns that were taken.
+                let beforeEnd = next < endsAt ? (endsAt - 1 - next) / interval + 1 : 0
+                report.skippedLate += Int(min(missed, beforeEnd))
+                next &+= missed &* interval
+            }
+            schedule(index, at: next)
             take(index)
         }
     }
