@@ -32,7 +32,7 @@ public enum ProbeProfile: String, CaseIterable, Sendable {
     }
 }
 
-/// One profile's check timing, thresholds and success codes.
+/// One profile's check timing, thresholds and success codes (a run's, once flags override them).
 public struct ProbeDefaults: Equatable, Sendable {
     public var interval: Duration
     public var timeout: Duration
@@ -40,7 +40,7 @@ public struct ProbeDefaults: Equatable, Sendable {
     public var healthyThreshold: Int
     /// Consecutive failures that mark a target unhealthy.
     public var unhealthyThreshold: Int
-    /// Consecutive successes that take a target out of `initial`; nil: `healthyThreshold`.
+    /// Consecutive successes that take a target out of `initial`: ALB's one pass, else (nil) `healthyThreshold`.
     public var initialHealthyThreshold: Int?
     public var matcher: StatusMatcher
     /// Start period: failures of checks begun inside it do not count.

@@ -1,4 +1,7 @@
 /// Everything one `understudy probe` run needs, flags applied over the profile's defaults.
+/// The check's timing, thresholds, success codes and grace live in `checks` and read as
+/// its own fields (`settings.interval`).
+@dynamicMemberLookup
 public struct ProbeSettings: Sendable {
     /// What the run does: watch at the interval, check once, or measure keep-alive.
     public enum Mode: Sendable, Equatable {
@@ -12,14 +15,8 @@ public struct ProbeSettings: Sendable {
 
     public var url: ClientURL
     public var profile: ProbeProfile
-    public var interval: Duration
-    public var timeout: Duration
-    public var healthyThreshold: Int
-    public var unhealthyThreshold: Int
-    /// Successes that take a target out of `initial`: ALB's one pass, else (nil) `healthyThreshold`.
-    public var initialHealthyThreshold: Int?
-    public var matcher: StatusMatcher
-    public var grace: Duration
+    /// The profile's defaults, then the flags that override them.
+    public var checks: ProbeDefaults
     /// How long to run; nil runs until interrupted.
     public var duration: Duration?
     /// Reuse one connection between checks instead of a new one per check.
@@ -31,27 +28,25 @@ public struct ProbeSettings: Sendable {
 
     /// The profile's defaults for `url`.
     public init(url: ClientURL, profile: ProbeProfile = .alb) {
-        let defaults = profile.defaults
         self.url = url
         self.profile = profile
-        interval = defaults.interval
-        timeout = defaults.timeout
-        healthyThreshold = defaults.healthyThreshold
-        unhealthyThreshold = defaults.unhealthyThreshold
-        initialHealthyThreshold = defaults.initialHealthyThreshold
-        matcher = defaults.matcher
-        grace = defaults.grace
+        checks = profile.defaults
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<ProbeDefaults, Value>) -> Value {
+        get { checks[keyPath: keyPath] }
+        set { checks[keyPath: keyPath] = newValue }
     }
 
     /// Rejects values no checker accepts (checked once, before anything runs).
     public func validate() throws(ClientArgumentError) {
-        if interval <= .zero { throw .notPositive(flag: "--interval") }
-        if timeout <= .zero { throw .notPositive(flag: "--timeout") }
+        if checks.interval <= .zero { throw .notPositive(flag: "--interval") }
+        if checks.timeout <= .zero { throw .notPositive(flag: "--timeout") }
         if let duration, duration <= .zero { throw .notPositive(flag: "--duration") }
         // ELB refuses a target group whose health-check timeout is not below its interval:
         // checks would overlap, and their results arrive out of order.
-        if mode == .watch && timeout >= interval { throw .notBelow(flag: "--timeout", other: "--interval") }
-        for (flag, value) in [("--healthy-threshold", healthyThreshold), ("--unhealthy-threshold", unhealthyThreshold)]
+        if mode == .watch && checks.timeout >= checks.interval { throw .notBelow(flag: "--timeout", other: "--interval") }
+        for (flag, value) in [("--healthy-threshold", checks.healthyThreshold), ("--unhealthy-threshold", checks.unhealthyThreshold)]
         where !(1...100).contains(value) {
             throw .outOfRange(flag: flag, value: value, range: 1...100)
         }
