@@ -15,6 +15,9 @@ struct ChunkedDecoder {
     }
 
     private var state = State.size(value: 0, digits: 0)
+    /// Body bytes decoded so far, held against `limits.bodyBytes` (callers may hand each
+    /// piece on and empty `body` between calls).
+    private var decodedBytes = 0
     let limits: ParserLimits
 
     init(limits: ParserLimits) { self.limits = limits }
@@ -31,7 +34,7 @@ struct ChunkedDecoder {
                 if let digit = ByteClass.hexValue(byte) {
                     guard digits < 16 else { throw .invalidChunkSize }
                     let next = value << 4 | digit
-                    if next > UInt64(limits.bodyBytes - body.count) { throw .bodyTooLarge(limit: limits.bodyBytes) }
+                    if next > UInt64(limits.bodyBytes - decodedBytes) { throw .bodyTooLarge(limit: limits.bodyBytes) }
                     state = .size(value: next, digits: digits + 1)
                 } else if digits > 0 && (byte == UInt8(ascii: ";") || byte == 0x20 || byte == 0x09) {
                     state = .extensionBytes(value: value, count: 1)
@@ -54,6 +57,7 @@ struct ChunkedDecoder {
                 let take = Int(min(remaining, UInt64(bytes.count - index)))
                 body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<(index + take)]))
                 index += take
+                decodedBytes += take
                 let left = remaining - UInt64(take)
                 state = left == 0 ? .dataCR : .data(remaining: left)
                 continue

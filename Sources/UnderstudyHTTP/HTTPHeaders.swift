@@ -132,14 +132,16 @@ extension StringProtocol {
         }
     }
 
-    func trimmingOWS() -> Substring {
+    /// Without leading and trailing spaces and tabs (RFC 9110 §5.6.3's OWS).
+    public func trimmingOWS() -> Substring {
         let string = String(self)[...]
         let start = string.firstIndex { $0 != " " && $0 != "\t" } ?? string.endIndex
         let end = string.lastIndex { $0 != " " && $0 != "\t" }.map(string.index(after:)) ?? start
         return start < end ? string[start..<end] : string[start..<start]
     }
 
-    func lowercasedASCII() -> String {
+    /// ASCII letters lowercased, other bytes as they are.
+    public func lowercasedASCII() -> String {
         String(decoding: utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 }

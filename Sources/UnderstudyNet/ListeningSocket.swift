@@ -36,13 +36,8 @@ public final class ListeningSocket: Sendable {
             Glibc.close(fd)
             throw SocketError("listen", address.description, code: code)
         }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        withUnsafeMutablePointer(to: &storage) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fd, $0, &length) }
-        }
         self.fileDescriptor = fd
-        self.boundAddress = SocketAddress(storage: storage, length: length)
+        self.boundAddress = SocketAddress(localOf: fd)
     }
 
     /// Accepts one pending connection, or `nil` when none waits (`EAGAIN`).

@@ -55,6 +55,16 @@ public struct SocketAddress: Sendable, CustomStringConvertible {
         self.init(storage: storage, length: socklen_t(MemoryLayout<T>.size))
     }
 
+    /// The local address a socket is bound to (`getsockname`).
+    public init(localOf fileDescriptor: Int32) {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        withUnsafeMutablePointer(to: &storage) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(fileDescriptor, $0, &length) }
+        }
+        self.init(storage: storage, length: length)
+    }
+
     public var family: Int32 { Int32(storage.ss_family) }
 
     private func view<T, R>(as type: T.Type, _ body: (T) -> R) -> R {

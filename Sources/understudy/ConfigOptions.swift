@@ -21,6 +21,12 @@ struct ConfigOptions: ParsableArguments {
             overrides.append(("server.listen", "[" + listen.map(yamlQuoted).joined(separator: ", ") + "]"))
         }
         if let adminListen { overrides.append(("admin.listen", yamlQuoted(adminListen))) }
+        return try load(file: file, overrides: overrides)
+    }
+
+    /// File, environment, then `overrides` (dotted key, YAML value); a config error is
+    /// printed as `file: key: reason` and exits 2.
+    static func load(file: String?, overrides: [(key: String, value: String)]) throws -> UnderstudyConfig {
         do {
             return try ConfigLoader.load(file: file, environment: currentEnvironment(), overrides: overrides)
         } catch {
@@ -29,7 +35,7 @@ struct ConfigOptions: ParsableArguments {
         }
     }
 
-    private static func yamlQuoted(_ value: String) -> String {
+    static func yamlQuoted(_ value: String) -> String {
         "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }

@@ -6,6 +6,6 @@ struct Understudy: ParsableCommand {
         commandName: "understudy",
         abstract: "A stand-in HTTP/1.1 service for rehearsing deployments.",
         version: "0.1.0",
-        subcommands: [Serve.self, Check.self, Probe.self, Load.self],
+        subcommands: [Serve.self, Gateway.self, Check.self, Probe.self, Load.self],
         defaultSubcommand: Serve.self)
 }

@@ -11,7 +11,7 @@ struct AdminRoutes {
     func handle(_ exchange: Exchange) {
         let request = exchange.request
         let path = request.path
-        guard isAuthorized(request) else {
+        guard AdminAuthorization(token: token).allows(request) else {
             exchange.route = "unauthorized"
             return exchange.respond(AdminResponse.error(401, "missing or wrong bearer token", field: "Authorization",
                                                         headers: ["WWW-Authenticate": #"Bearer realm="understudy""#]))
@@ -56,26 +56,6 @@ struct AdminRoutes {
         default:
             exchange.respond(AdminResponse.error(404, "no admin route for \(path)", field: "path"))
         }
-    }
-
-    /// `Authorization: Bearer <admin.token>`; `?access_token=` is accepted too (for EventSource).
-    private func isAuthorized(_ request: HTTPRequest) -> Bool {
-        guard let token else { return true }
-        if let header = request.headers["Authorization"], header.hasPrefix("Bearer "),
-           constantTimeEquals(String(header.dropFirst(7)), token) {
-            return true
-        }
-        for pair in request.head.query.split(separator: "&") where pair.hasPrefix("access_token=") {
-            if constantTimeEquals(String(pair.dropFirst(13)).removingPercentEncoding ?? "", token) { return true }
-        }
-        return false
-    }
-
-    private func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        var difference = UInt8(x.count == y.count ? 0 : 1)
-        for index in 0..<min(x.count, y.count) { difference |= x[index] ^ y[index] }
-        return difference == 0
     }
 }
 

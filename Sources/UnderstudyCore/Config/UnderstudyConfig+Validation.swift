@@ -36,12 +36,14 @@ extension UnderstudyConfig {
         check.sqs(sqs)
         check.duration(shutdown.drain, "shutdown.drain", above: nil)
         check.duration(shutdown.grace, "shutdown.grace", above: nil)
+        check.gateway(gateway)
         return check.issues
     }
 
     /// Canonical forms after decoding: an empty token means no token.
     mutating func normalize() {
         if admin.token?.isEmpty == true { admin.token = nil }
+        if gateway.admin.token?.isEmpty == true { gateway.admin.token = nil }
         // Rules in their canonical form and field order (`understudy check` prints them).
         faults.rules = faults.rules.map { value in
             (try? FaultRule(parsing: value, maxDelay: faults.maxDelay.duration))?.jsonValue ?? value
@@ -97,6 +99,42 @@ struct ConfigChecks {
     /// Region and account shapes, storage form, credentials when signatures are checked,
     /// and each declared queue as CreateQueue would take it (names unique, dead-letter
     /// targets declared before the queues that name them).
+    /// The gateway's ranges are ALB's where AWS fixes them (idle timeout 1-4000 s,
+    /// deregistration delay 0-3600 s, thresholds 2-10); health-check timings only need a
+    /// timeout shorter than the interval, so scaled-down rehearsals can check every 100ms.
+    mutating func gateway(_ gateway: GatewayConfig) {
+        that(!gateway.listen.isEmpty, "gateway.listen", "expected at least one address")
+        for (index, target) in gateway.targets.enumerated() {
+            that(target.host != "0.0.0.0" && target.host != "::" && target.port != 0, "gateway.targets.[\(index)]",
+                 "expected a target host:port like 127.0.0.1:8080, got \"\(target)\"")
+        }
+        let idle = gateway.idleTimeout.duration
+        that(idle >= .seconds(1) && idle <= .seconds(4000), "gateway.idle_timeout",
+             "expected a duration 1s-4000s (ALB's range), got \(gateway.idleTimeout)")
+        if let targetIdle = gateway.targetIdleTimeout { duration(targetIdle, "gateway.target_idle_timeout", above: .zero) }
+        duration(gateway.connectTimeout, "gateway.connect_timeout", above: .zero)
+        let delay = gateway.deregistrationDelay.duration
+        that(delay >= .zero && delay <= .seconds(3600), "gateway.deregistration_delay",
+             "expected a duration 0s-3600s (ALB's range), got \(gateway.deregistrationDelay)")
+        let check = gateway.healthCheck
+        that(check.path.hasPrefix("/") && !check.path.contains(where: { $0 == " " || $0.isNewline }), "gateway.health_check.path",
+             "expected a path starting with /, got \"\(check.path)\"")
+        duration(check.interval, "gateway.health_check.interval", above: .zero)
+        duration(check.timeout, "gateway.health_check.timeout", above: .zero)
+        that(check.timeout.duration < check.interval.duration, "gateway.health_check.timeout",
+             "expected less than gateway.health_check.interval (\(check.interval)), got \(check.timeout)")
+        integer(check.healthyThreshold, "gateway.health_check.healthy_threshold", in: 2...10)
+        integer(check.unhealthyThreshold, "gateway.health_check.unhealthy_threshold", in: 2...10)
+        do throws(ClientArgumentError) {
+            _ = try StatusMatcher(parsing: check.matcher)
+        } catch {
+            that(false, "gateway.health_check.matcher", "expected status codes like 200, 200,202 or 200-299, got \"\(check.matcher)\"")
+        }
+        that(gateway.admin.listen.isLoopback || !(gateway.admin.token ?? "").isEmpty, "gateway.admin.token",
+             "required when gateway.admin.listen is not a loopback address", blaming: "gateway.admin.listen")
+        integer(gateway.loops, "gateway.loops", atLeast: 0)
+    }
+
     mutating func sqs(_ sqs: SQSConfig) {
         that(!sqs.region.isEmpty && sqs.region.utf8.allSatisfy { $0 == 0x2D || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) },
              "sqs.region", "expected a region name like us-east-1, got \"\(sqs.region)\"")

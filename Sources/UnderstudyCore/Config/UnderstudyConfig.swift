@@ -14,11 +14,13 @@ public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
     public var sqs = SQSConfig()
     public var log = LogConfig()
     public var shutdown = ShutdownConfig()
+    /// Read by `understudy gateway` only (`serve` ignores it).
+    public var gateway = GatewayConfig()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, admin, health, faults, sqs, log, shutdown
+        case server, admin, health, faults, sqs, log, shutdown, gateway
     }
 }
 

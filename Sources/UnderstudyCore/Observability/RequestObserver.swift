@@ -14,6 +14,8 @@ public struct CompletedRequest: Sendable {
     public var bytesOut: Int
     public var durationNanoseconds: UInt64
     public var remoteAddress: String
+    /// What a gateway did with the request (target, timings, trace id); nil elsewhere.
+    public var proxy: ProxyRecord? = nil
 }
 
 /// Receives every finished request, and every closed connection, on the loop that had it.

@@ -11,4 +11,9 @@ enum WallClock {
     }
 
     static func epochSeconds() -> Int { now().tv_sec }
+
+    static func epochNanoseconds() -> UInt64 {
+        let spec = now()
+        return UInt64(spec.tv_sec) &* 1_000_000_000 &+ UInt64(spec.tv_nsec)
+    }
 }

@@ -39,4 +39,6 @@ public enum CloseReason: String, Sendable {
     case workersBusy = "workers_busy"
     /// A fault rule reset, closed, stalled or truncated the connection.
     case fault = "fault"
+    /// A gateway's target failed after the answer had begun: the client's connection is reset.
+    case targetError = "target_error"
 }

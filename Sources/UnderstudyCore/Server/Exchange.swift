@@ -26,6 +26,16 @@ public final class Exchange {
     weak var connection: HTTPConnection?
     var pendingTimer: TimerHandle?
     var isAnswered = false
+    /// A gateway's proxied answer: the target's head goes out as it came (no `Date`,
+    /// `Server` or `X-Request-Id` of ours), and the access log gets the proxy's record.
+    var isProxied = false
+    var proxyRecord: ProxyRecord?
+    /// Runs once if the connection closes before the answer is complete (the client left,
+    /// or the connection was reset).
+    var onCancel: (() -> Void)?
+    /// Runs when the connection's unsent output has drained (after `write` reported it
+    /// above the backpressure mark).
+    var onOutputDrained: (() -> Void)?
     /// Set by a fault rule that lets the handler run but replaces its answer.
     var interception: ((Exchange) -> Void)? {
         didSet { isIntercepted = interception != nil }
@@ -119,6 +129,30 @@ public final class Exchange {
         if let pendingTimer { loop.cancel(pendingTimer) }
         pendingTimer = nil
         connection = nil
+        onOutputDrained = nil
+        let onCancel = self.onCancel
+        self.onCancel = nil
+        onCancel?()
+    }
+
+    /// Response bytes written but not yet taken by the socket.
+    var pendingOutputBytes: Int {
+        guard let connection, connection.current === self else { return 0 }
+        return connection.outbound.count - connection.outboundOffset
+    }
+
+    /// The client's FIN ends the exchange (a proxy's client that gave up: ALB logs 460)
+    /// instead of being read as a half-close that still wants the answer.
+    func closesOnClientFinish() {
+        guard let connection, connection.current === self else { return }
+        if connection.peerFinished { return connection.close(.clientClose) }
+        connection.isStalled = true
+    }
+
+    /// Resets the client's connection (a proxied answer that broke after its head was sent).
+    func abort() {
+        guard let connection, connection.current === self else { return }
+        connection.abortNow(.targetError)
     }
 }
 

@@ -11,7 +11,7 @@ extension HTTPConnection {
         let forbidsBody = HTTPStatus.forbidsBody(response.status)
         let buffer = takeScratch()
         appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
-                   contentLength: forbidsBody ? nil : response.body.count, into: buffer)
+                   contentLength: forbidsBody ? nil : response.body.count, proxied: false, into: buffer)
         if !forbidsBody && !currentIsHead { buffer.append(response.body) }
         write(buffer.bytes)
         // Shaped output completes in `pumpShaped`, perhaps already (then `current` moved on).
@@ -39,7 +39,7 @@ extension HTTPConnection {
         }
         let buffer = takeScratch()
         appendHead(status: status, headers: headers, requestID: exchange.requestID,
-                   contentLength: HTTPStatus.forbidsBody(status) ? nil : length, into: buffer)
+                   contentLength: HTTPStatus.forbidsBody(status) ? nil : length, proxied: exchange.isProxied, into: buffer)
         write(buffer.bytes)
         if currentIsHead { finishStream(for: exchange) }
     }
@@ -86,14 +86,17 @@ extension HTTPConnection {
         bytes.withUTF8Buffer { write(UnsafeRawBufferPointer($0)) }
     }
 
-    /// Status line, our fields (`Date`, `Server`, `X-Request-Id`), the route's fields (a
-    /// `Content-Length` among them is replaced by the real one), framing, `Connection`.
+    /// Status line, our fields (`Date`, `Server`, `X-Request-Id`; not on a proxied answer,
+    /// which carries the target's), the route's fields (a `Content-Length` among them is
+    /// replaced by the real one), framing, `Connection`.
     private func appendHead(status: Int, headers: HTTPHeaders, requestID: String, contentLength: Int?,
-                            into buffer: ByteBuffer) {
+                            proxied: Bool, into buffer: ByteBuffer) {
         ResponseSerializer.writeStatusLine(status: status, into: buffer)
-        ResponseSerializer.appendField("Date", context.httpDate, to: buffer)
-        buffer.append("Server: understudy\r\n")
-        ResponseSerializer.appendField("X-Request-Id", requestID, to: buffer)
+        if !proxied {
+            ResponseSerializer.appendField("Date", context.httpDate, to: buffer)
+            buffer.append("Server: understudy\r\n")
+            ResponseSerializer.appendField("X-Request-Id", requestID, to: buffer)
+        }
         for field in headers where !field.name.equalsIgnoringASCIICase("Content-Length") {
             ResponseSerializer.appendField(field.name, field.value, to: buffer)
         }
@@ -165,6 +168,11 @@ extension HTTPConnection {
         outbound = []
         outboundOffset = 0
         if deadlineKind == .write { clearDeadline() }
+        if let drained = current?.onOutputDrained {
+            current?.onOutputDrained = nil
+            drained()
+            if phase == .closed { return }
+        }
         if current != nil && !currentStreaming && current?.isAnswered == true { responseWritten() }
     }
 
@@ -206,6 +214,7 @@ extension HTTPConnection {
             plane: context.settings.plane, requestID: exchange.requestID, connectionID: id,
             requestNumber: exchange.requestNumber, method: exchange.request.method, path: String(exchange.request.path),
             route: exchange.route, fault: exchange.fault, status: status, bytesIn: bytesIn, bytesOut: currentBytesOut,
-            durationNanoseconds: EventLoop.monotonicNow() &- exchange.startedAt, remoteAddress: exchange.remoteAddress))
+            durationNanoseconds: EventLoop.monotonicNow() &- exchange.startedAt, remoteAddress: exchange.remoteAddress,
+            proxy: exchange.proxyRecord))
     }
 }

@@ -1,0 +1,68 @@
+import UnderstudyHTTP
+
+/// The bytes the gateway sends a target for one client request: the request line in
+/// HTTP/1.1, the client's fields without hop-by-hop ones (RFC 9110 §7.6.1) or `Expect`
+/// ("The Expect: 100-Continue request header is not forwarded to its targets"), then
+/// ALB's `X-Forwarded-For` (the client's address appended), `X-Forwarded-Proto`,
+/// `X-Forwarded-Port` and `X-Amzn-Trace-Id`, and the body with its length.
+enum ForwardedRequest {
+    /// Fields that describe one connection, never forwarded.
+    private static let hopByHop: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect",
+        "content-length", "x-forwarded-proto", "x-forwarded-port", "x-amzn-trace-id",
+    ]
+
+    struct Context {
+        var clientIP: String
+        var scheme: String
+        var listenerPort: UInt16
+        var traceID: String
+        /// `Host` for an HTTP/1.0 request without one (ALB uses its DNS name).
+        var fallbackHost: String
+    }
+
+    static func bytes(for request: HTTPRequest, _ context: Context) -> [UInt8] {
+        let headers = request.headers
+        // Fields the client named in Connection are hop-by-hop too.
+        var dropped = hopByHop
+        for value in headers.values("Connection") {
+            for token in value.split(separator: ",") { dropped.insert(token.trimmingOWS().lowercasedASCII()) }
+        }
+        var text = request.method + " " + request.target + " HTTP/1.1\r\n"
+        var forwardedFor: String?
+        var hasHost = false
+        for field in headers {
+            let name = field.name.lowercasedASCII()
+            if dropped.contains(name) { continue }
+            if name == "x-forwarded-for" {
+                forwardedFor = forwardedFor.map { $0 + ", " + field.value } ?? field.value
+                continue
+            }
+            if name == "host" { hasHost = true }
+            text += field.name + ": " + field.value + "\r\n"
+        }
+        if !hasHost { text += "Host: " + context.fallbackHost + "\r\n" }
+        // "the load balancer adds the client IP address to the existing header"
+        text += "X-Forwarded-For: " + (forwardedFor.map { $0 + ", " + context.clientIP } ?? context.clientIP) + "\r\n"
+        text += "X-Forwarded-Proto: " + context.scheme + "\r\n"
+        text += "X-Forwarded-Port: " + String(context.listenerPort) + "\r\n"
+        text += "X-Amzn-Trace-Id: " + context.traceID + "\r\n"
+        let method = request.method
+        if !request.body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" {
+            text += "Content-Length: " + String(request.body.count) + "\r\n"
+        }
+        text += "\r\n"
+        var bytes = Array(text.utf8)
+        bytes.append(contentsOf: request.body)
+        return bytes
+    }
+
+    /// The host part of `host:port` or `[v6]:port` (an address as the access log shows it).
+    static func host(of address: String) -> String {
+        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
+            return String(address[address.index(after: address.startIndex)..<close])
+        }
+        guard let colon = address.lastIndex(of: ":") else { return address }
+        return String(address[..<colon])
+    }
+}

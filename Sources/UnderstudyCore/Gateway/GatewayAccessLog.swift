@@ -1,0 +1,167 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// One loop's access log for the gateway, in ALB's format (Access logs for your Application
+/// Load Balancer: 29 space-separated fields, `-1` and `-` where AWS writes them) or as JSON
+/// with the same fields (plus the gateway's `cause`); lines are buffered and flushed once
+/// per loop iteration. Also feeds the gateway's request metrics.
+final class GatewayAccessLog: RequestObserver {
+    struct Identity: Sendable {
+        /// ALB's `elb` field: `app/understudy-gateway/<16 hex>`.
+        let loadBalancer: String
+        let targetGroupARN: String
+    }
+
+    private let output: OutputWriter
+    private let format: GatewayLogFormat?
+    private let identity: Identity
+    private let metrics: GatewayMetrics
+    private var timestamps = ALBTimestamp()
+    private let pending = ByteBuffer(capacity: 64 * 1024)
+
+    /// `format` nil: no access log, metrics only.
+    init(loop: EventLoop, output: OutputWriter, format: GatewayLogFormat?, identity: Identity, metrics: GatewayMetrics) {
+        self.output = output
+        self.format = format
+        self.identity = identity
+        self.metrics = metrics
+        loop.onIterationEnd { [weak self] in self?.flush() }
+    }
+
+    func requestCompleted(_ request: CompletedRequest) {
+        let proxy = request.proxy
+        // The connection reports 499 for a client that left; ALB's code for it is 460.
+        let elbStatus = proxy?.elbStatus ?? (request.status == 499 ? 460 : request.status)
+        metrics.record(elbStatus: elbStatus, targetStatus: proxy?.targetStatus,
+                       cause: proxy?.cause ?? (request.status == 499 ? .clientClosed : nil))
+        guard let format else { return }
+        let entry = Entry(request: request, proxy: proxy, elbStatus: elbStatus)
+        switch format {
+        case .alb: writeALB(entry)
+        case .json: writeJSON(entry)
+        }
+        if pending.count > 64 * 1024 { flush() }
+    }
+
+    func connectionClosed(plane: String, reason: CloseReason) {}
+
+    func faultFired(_ firing: FaultFiring) {}
+
+    func flush() {
+        guard !pending.isEmpty else { return }
+        output.write(pending.bytes)
+        pending.removeAll()
+    }
+
+    /// The values of one line, as ALB writes them.
+    private struct Entry {
+        let request: CompletedRequest
+        let proxy: ProxyRecord?
+        let elbStatus: Int
+        let now = WallClock.epochNanoseconds()
+
+        var target: String { proxy?.target ?? "-" }
+        var targetStatus: String { proxy?.targetStatus.map(String.init) ?? "-" }
+        /// A request the gateway could not parse reached no rule: `-` (ALB: "for any other error").
+        var wasParsed: Bool { proxy != nil }
+        var requestLine: String { proxy?.requestLine ?? "- -- -" }
+        var createdAt: UInt64 { proxy?.createdAt ?? (now &- request.durationNanoseconds) }
+        var actions: String { proxy == nil ? "-" : "forward" }
+    }
+
+    private func writeALB(_ entry: Entry) {
+        let buffer = pending
+        func field(_ text: String) { buffer.append(utf8: text); buffer.append(UInt8(ascii: " ")) }
+        func quoted(_ text: String) {
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(utf8: Self.escapedForQuotes(text))
+            buffer.append(UInt8(ascii: "\""))
+            buffer.append(UInt8(ascii: " "))
+        }
+        field("http")
+        timestamps.append(epochNanoseconds: entry.now, to: buffer)
+        buffer.append(UInt8(ascii: " "))
+        field(identity.loadBalancer)
+        field(entry.request.remoteAddress)
+        field(entry.target)
+        field(Self.seconds(entry.proxy?.requestProcessingTime ?? -1))
+        field(Self.seconds(entry.proxy?.targetProcessingTime ?? -1))
+        field(Self.seconds(entry.proxy?.responseProcessingTime ?? -1))
+        field(String(entry.elbStatus))
+        field(entry.targetStatus)
+        field(String(entry.request.bytesIn))
+        field(String(entry.request.bytesOut))
+        quoted(entry.requestLine)
+        quoted(entry.proxy?.userAgent ?? "-")
+        field("-")   // ssl_cipher: not an HTTPS listener
+        field("-")   // ssl_protocol
+        field(identity.targetGroupARN)
+        quoted(entry.proxy?.traceID ?? "-")
+        quoted("-")  // domain_name: no SNI
+        quoted("-")  // chosen_cert_arn
+        field(entry.wasParsed ? "0" : "-")   // matched_rule_priority: 0 is the default rule
+        timestamps.append(epochNanoseconds: entry.createdAt, to: buffer)
+        buffer.append(UInt8(ascii: " "))
+        quoted(entry.actions)
+        quoted("-")  // redirect_url
+        quoted("-")  // error_reason: AWS documents none for target failures
+        quoted(entry.target)
+        quoted(entry.targetStatus)
+        quoted("-")  // classification
+        buffer.append(utf8: "\"-\"\n")   // classification_reason
+    }
+
+    private func writeJSON(_ entry: Entry) {
+        var line = JSONLine(appendingTo: pending)
+        line.add("type", "http")
+        line.add("time", timestamps.string(epochNanoseconds: entry.now))
+        line.add("elb", identity.loadBalancer)
+        line.add("client", entry.request.remoteAddress)
+        line.add("target", entry.target)
+        line.add("request_processing_time", json: Self.seconds(entry.proxy?.requestProcessingTime ?? -1))
+        line.add("target_processing_time", json: Self.seconds(entry.proxy?.targetProcessingTime ?? -1))
+        line.add("response_processing_time", json: Self.seconds(entry.proxy?.responseProcessingTime ?? -1))
+        line.add("elb_status_code", entry.elbStatus)
+        line.add("target_status_code", entry.targetStatus)
+        line.add("received_bytes", entry.request.bytesIn)
+        line.add("sent_bytes", entry.request.bytesOut)
+        line.add("request", entry.requestLine)
+        line.add("user_agent", entry.proxy?.userAgent ?? "-")
+        line.add("ssl_cipher", "-")
+        line.add("ssl_protocol", "-")
+        line.add("target_group_arn", identity.targetGroupARN)
+        line.add("trace_id", entry.proxy?.traceID ?? "-")
+        line.add("domain_name", "-")
+        line.add("chosen_cert_arn", "-")
+        line.add("matched_rule_priority", entry.wasParsed ? "0" : "-")
+        line.add("request_creation_time", timestamps.string(epochNanoseconds: entry.createdAt))
+        line.add("actions_executed", entry.actions)
+        line.add("redirect_url", "-")
+        line.add("error_reason", "-")
+        line.add("target_port_list", entry.target)
+        line.add("target_status_code_list", entry.targetStatus)
+        line.add("classification", "-")
+        line.add("classification_reason", "-")
+        line.add("cause", entry.proxy?.cause?.rawValue ?? "-")
+        line.close()
+    }
+
+    /// Seconds with millisecond precision (`0.001`), or `-1`.
+    static func seconds(_ value: Double) -> String {
+        guard value >= 0 else { return "-1" }
+        let millis = Int((value * 1000).rounded())
+        let fraction = millis % 1000
+        return "\(millis / 1000)." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + "\(fraction)"
+    }
+
+    /// A quoted field's value with `"` and `\` escaped and control bytes dropped.
+    private static func escapedForQuotes(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars where scalar.value >= 0x20 {
+            if scalar == "\"" || scalar == "\\" { result.append("\\") }
+            result.unicodeScalars.append(scalar)
+        }
+        return result
+    }
+}

@@ -1,0 +1,260 @@
+import UnderstudyHTTP
+import UnderstudyNet
+
+/// What a target connection tells the request it carries, on their loop.
+protocol TargetConnectionDelegate: AnyObject {
+    /// The request's last byte went into the socket.
+    func targetReceivedRequest()
+    func targetSentHead(_ head: ResponseHead)
+    func targetSentBody(_ piece: UnsafeRawBufferPointer)
+    func targetFinished()
+    func targetFailed(_ failure: TargetFailure)
+}
+
+/// One keep-alive connection from the gateway to a target, owned by one loop's
+/// `TargetPool`: connects (within the connect timeout), carries one request at a time,
+/// streams the response to its delegate, and fails the exchange when no data moves for
+/// the idle timeout. Between requests it sits in the pool unread: like a real load
+/// balancer, the gateway cannot see a FIN still in flight, so it does not look for one
+/// before reusing the connection (the keep-alive race then shows as a 502).
+final class TargetConnection: EventHandler {
+    enum State { case connecting, exchanging, idle, closed }
+
+    let targetID: UInt64
+    let address: SocketAddress
+    unowned let pool: TargetPool
+    var loop: EventLoop { pool.loop }
+    private(set) var state = State.closed
+    /// Monotonic ns when it went back to the pool.
+    private(set) var idleSince: UInt64 = 0
+    private(set) var requestsCarried = 0
+    private var stream: TCPStream?
+    private var delegate: TargetConnectionDelegate?
+    private var parser = ResponseStreamParser()
+    private var outgoing: [UInt8] = []
+    private var written = 0
+    private var keepsConnection = true
+    private var isReadingPaused = false
+    /// Last time data moved either way (monotonic ns); the idle deadline counts from it.
+    private var lastActivity: UInt64 = 0
+    private var connectDeadline: UInt64 = 0
+    private var timer: (handle: TimerHandle, at: UInt64)?
+
+    init(targetID: UInt64, address: SocketAddress, pool: TargetPool) {
+        self.targetID = targetID
+        self.address = address
+        self.pool = pool
+    }
+
+    /// Sends one request (connecting first when new) and reports to `delegate` until the
+    /// response ends or fails.
+    func send(_ request: [UInt8], method: String, delegate: TargetConnectionDelegate) {
+        self.delegate = delegate
+        outgoing = request
+        written = 0
+        keepsConnection = true
+        parser.expect(requestMethod: method)
+        lastActivity = loop.now
+        if state == .idle {
+            state = .exchanging
+            armTimer(at: lastActivity &+ pool.idleTimeout)
+            flush()
+        } else {
+            open()
+        }
+    }
+
+    // MARK: Connecting
+
+    private func open() {
+        state = .connecting
+        connectDeadline = loop.now &+ pool.connectTimeout
+        do {
+            let (stream, start) = try TCPStream.connect(to: address)
+            self.stream = stream
+            try loop.register(self, fileDescriptor: stream.fileDescriptor, for: [.readable, .writable, .readHangup])
+            armTimer(at: connectDeadline)
+            if case .connected = start { connected() }
+        } catch {
+            fail(.connectFailed(errno: error.code))
+        }
+    }
+
+    private func connected() {
+        stream?.enableNoDelay()
+        state = .exchanging
+        lastActivity = loop.now
+        armTimer(at: lastActivity &+ pool.idleTimeout)
+        flush()
+    }
+
+    // MARK: Events
+
+    func handleEvents(_ readiness: Readiness) {
+        switch state {
+        case .closed, .idle:
+            return   // idle: not read until the next request is sent (see the type's comment)
+        case .connecting:
+            guard let stream else { return }
+            let code = stream.pendingConnectError
+            if code != 0 { return fail(.connectFailed(errno: code)) }
+            guard readiness.contains(.writable) else { return }
+            connected()
+        case .exchanging:
+            if readiness.contains(.writable) && written < outgoing.count { flush() }
+            if state == .exchanging { readResponse() }
+        }
+    }
+
+    private func flush() {
+        guard let stream else { return }
+        while written < outgoing.count {
+            let result = outgoing.withUnsafeBytes { stream.write(UnsafeRawBufferPointer(rebasing: $0[written...])) }
+            switch result {
+            case .bytes(let count):
+                written += count
+                lastActivity = loop.now
+            case .wouldBlock:
+                return
+            case .failed(let code):
+                return fail(.reset(errno: code))
+            case .endOfStream:
+                return fail(.closed)
+            }
+        }
+        if !outgoing.isEmpty {
+            outgoing = []
+            delegate?.targetReceivedRequest()
+        }
+        // Whatever the target sent meanwhile (its FIN on a reused connection among it) is read now.
+        if state == .exchanging { readResponse() }
+    }
+
+    /// Stops reading the response while the client is slow to take it (backpressure).
+    func pauseReading() { isReadingPaused = true }
+
+    func resumeReading() {
+        guard isReadingPaused else { return }
+        isReadingPaused = false
+        if state == .exchanging { readResponse() }
+    }
+
+    private func readResponse() {
+        guard let stream else { return }
+        while state == .exchanging && !isReadingPaused {
+            switch stream.read(into: loop.readBuffer) {
+            case .bytes(let count):
+                lastActivity = loop.now
+                consume(UnsafeRawBufferPointer(rebasing: loop.readBuffer[..<count]))
+            case .wouldBlock:
+                return
+            case .endOfStream:
+                do {
+                    if try parser.finishAtEndOfStream() {
+                        keepsConnection = false
+                        return finishExchange()
+                    }
+                    return fail(.closed)
+                } catch {
+                    return fail(.closed)   // cut short inside the head or body
+                }
+            case .failed(let code):
+                return fail(.reset(errno: code))
+            }
+        }
+    }
+
+    private func consume(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while state == .exchanging {
+            do {
+                let (consumed, event) = try parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...])) { piece in
+                    delegate?.targetSentBody(piece)
+                }
+                offset += consumed
+                switch event {
+                case .needMore:
+                    return
+                case .head(let head):
+                    delegate?.targetSentHead(head)
+                case .complete(let keeps):
+                    // Bytes past the response's end: the stream is out of step, never reused.
+                    keepsConnection = keeps && offset == bytes.count
+                    return finishExchange()
+                }
+            } catch .truncatedBody {
+                return fail(.closed)
+            } catch {
+                return fail(.malformed(error.description))
+            }
+        }
+    }
+
+    // MARK: Timers
+
+    private func armTimer(at deadline: UInt64) {
+        if let timer {
+            if timer.at <= deadline { return }
+            loop.cancel(timer.handle)
+        }
+        let handle = loop.schedule(at: deadline) { [weak self] in self?.timerFired() }
+        timer = (handle, deadline)
+    }
+
+    private func timerFired() {
+        timer = nil
+        switch state {
+        case .connecting:
+            if loop.now >= connectDeadline { return fail(.connectTimeout) }
+            armTimer(at: connectDeadline)
+        case .exchanging:
+            // ALB: "If no data has been sent or received by the time that the idle timeout
+            // period elapses, the load balancer closes the connection."
+            let due = lastActivity &+ pool.idleTimeout
+            if loop.now >= due { return fail(.idleTimeout) }
+            armTimer(at: due)
+        case .idle, .closed:
+            return
+        }
+    }
+
+    // MARK: Ending
+
+    private func finishExchange() {
+        let delegate = self.delegate
+        self.delegate = nil
+        requestsCarried += 1
+        if keepsConnection && pool.mayKeep(self) {
+            state = .idle
+            idleSince = loop.now
+            isReadingPaused = false
+            pool.checkIn(self)
+        } else {
+            close()
+        }
+        delegate?.targetFinished()
+    }
+
+    /// Fails the exchange in progress (if any) and closes.
+    func fail(_ failure: TargetFailure) {
+        let delegate = self.delegate
+        self.delegate = nil
+        close()
+        delegate?.targetFailed(failure)
+    }
+
+    /// Closes without telling anyone (the request it carried was abandoned, or it idled out).
+    func close() {
+        guard state != .closed || stream != nil else { return }
+        state = .closed
+        if let timer { loop.cancel(timer.handle) }
+        timer = nil
+        delegate = nil
+        if let stream {
+            loop.deregister(fileDescriptor: stream.fileDescriptor)
+            stream.close()
+        }
+        stream = nil
+        pool.forget(self)
+    }
+}
