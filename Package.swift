@@ -75,6 +75,8 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // Deploy/schema: the Compose schema DeployExampleTests reads by path, not a resource
+            exclude: ["Deploy/schema"],
             resources: [.copy("Fixtures")]
         ),
     ]
