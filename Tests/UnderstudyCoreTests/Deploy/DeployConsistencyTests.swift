@@ -185,6 +185,16 @@ import TestSupport
         let targetConfig = try ConfigLoader.load(file: nil, environment: target, overrides: [])
         #expect(targetConfig.sqs.queues.map(\.name) == ["jobs"])
         #expect(targetConfig.admin.listen.isLoopback)
+
+        // The gateway's admin plane listens off loopback: its environment must carry the
+        // gateway's token key (gateway.admin.token), or the gateway refuses to start.
+        let gatewayEnvironment = try #require(Self.dig(compose, "services", "gateway", "environment") as? [String: String])
+        let adminListen = [(key: "gateway.admin.listen", value: "\"0.0.0.0:9902\"")]
+        let gatewayConfig = try ConfigLoader.load(file: nil, environment: gatewayEnvironment, overrides: adminListen)
+        #expect(gatewayConfig.gateway.admin.token != nil)
+        #expect(throws: ConfigError.self, "the gateway's admin plane off loopback without its token") {
+            try ConfigLoader.load(file: nil, environment: [:], overrides: adminListen)
+        }
     }
 
     /// The value at a path of keys and indexes in decoded JSON, or nil.
