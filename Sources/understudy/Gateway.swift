@@ -29,6 +29,10 @@ struct Gateway: ParsableCommand {
         func add(_ key: String, _ value: String?) {
             if let value { overrides.append(("gateway." + key, ConfigOptions.yamlQuoted(value))) }
         }
+        // String-typed keys take the text as it is; other keys read it as YAML.
+        func addText(_ key: String, _ value: String?) {
+            if let value { overrides.append(("gateway." + key, value)) }
+        }
         func add(_ key: String, _ value: Int?) {
             if let value { overrides.append(("gateway." + key, String(value))) }
         }
@@ -44,12 +48,12 @@ struct Gateway: ParsableCommand {
         add("target_idle_timeout", targetIdleTimeout)
         add("routing", routing)
         add("deregistration_delay", deregistrationDelay)
-        add("health_check.path", healthPath)
+        addText("health_check.path", healthPath)
         add("health_check.interval", healthInterval)
         add("health_check.timeout", healthTimeout)
         add("health_check.healthy_threshold", healthyThreshold)
         add("health_check.unhealthy_threshold", unhealthyThreshold)
-        add("health_check.matcher", matcher)
+        addText("health_check.matcher", matcher)
         add("log.format", logFormat)
         let loaded = try ConfigOptions.load(file: config, overrides: overrides)
         LoggingSystem.bootstrap { label in

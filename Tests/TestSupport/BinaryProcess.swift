@@ -52,7 +52,8 @@ public final class BinaryProcess: Sendable {
     public func dataPort() async -> UInt16? { await port(plane: "data") }
     public func adminPort() async -> UInt16? { await port(plane: "admin") }
 
-    private func port(plane: String) async -> UInt16? {
+    /// The port of `plane`'s listener (`data`, `admin`, `gateway`) from its `listening` line.
+    public func port(plane: String) async -> UInt16? {
         let lines = await waitForEvents("listening", count: 2)
         guard let address = lines.first(where: { $0["plane"] as? String == plane })?["address"] as? String,
               let colon = address.lastIndex(of: ":") else { return nil }
