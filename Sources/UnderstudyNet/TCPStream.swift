@@ -38,6 +38,14 @@ public final class TCPStream: ByteStream {
         }
     }
 
+    /// Bytes received and not read yet (`FIONREAD`); a FIN is not counted.
+    public var pendingByteCount: Int {
+        guard fileDescriptor >= 0 else { return 0 }
+        var count: Int32 = 0
+        guard ioctl(fileDescriptor, UInt(FIONREAD), &count) == 0 else { return 0 }
+        return Int(count)
+    }
+
     private var isNoDelay = false
 
     public func enableNoDelay() {

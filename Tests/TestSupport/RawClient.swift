@@ -29,11 +29,15 @@ public final class RawClient {
         public var description: String
     }
 
-    public init(port: UInt16, host: String = "127.0.0.1", timeout: Duration = .seconds(5)) throws {
+    /// Connects; `receiveBuffer` (bytes) shrinks the socket's receive buffer first, for a slow reader.
+    public init(port: UInt16, host: String = "127.0.0.1", timeout: Duration = .seconds(5), receiveBuffer: Int32? = nil) throws {
         let isV6 = host.contains(":")
         fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClientError(description: "socket failed") }
         setTimeout(timeout)
+        if var size = receiveBuffer {
+            _ = setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var result: Int32
         if isV6 {
             var address = sockaddr_in6()

@@ -38,7 +38,12 @@ enum ForwardedRequest {
                 forwardedFor = forwardedFor.map { $0 + ", " + field.value } ?? field.value
                 continue
             }
-            if name == "host" { hasHost = true }
+            if name == "host" {
+                guard !hasHost else { continue }
+                hasHost = true
+                text += "Host: " + Self.host(field.value, listenerPort: context.listenerPort) + "\r\n"
+                continue
+            }
             text += field.name + ": " + field.value + "\r\n"
         }
         if !hasHost { text += "Host: " + context.fallbackHost + "\r\n" }
@@ -55,6 +60,18 @@ enum ForwardedRequest {
         var bytes = Array(text.utf8)
         bytes.append(contentsOf: request.body)
         return bytes
+    }
+
+    /// ALB's Host rewriting (Edit attributes for your Application Load Balancer, Host header
+    /// preservation off): the name lowercased; on a listener port other than 80 and 443 the
+    /// port appended if absent; on 80 and 443 any port removed.
+    static func host(_ value: String, listenerPort: UInt16) -> String {
+        let lowered = value.trimmingOWS().lowercasedASCII()
+        let portStart = lowered.lastIndex(of: ":").flatMap { colon in
+            lowered.hasPrefix("[") && !lowered[..<colon].hasSuffix("]") ? nil : colon
+        }
+        if listenerPort == 80 || listenerPort == 443 { return portStart.map { String(lowered[..<$0]) } ?? lowered }
+        return portStart == nil ? lowered + ":" + String(listenerPort) : lowered
     }
 
     /// The host part of `host:port` or `[v6]:port` (an address as the access log shows it).

@@ -165,6 +165,7 @@ extension ConnectionSettings {
         settings.bodyTimeout = idle
         settings.writeTimeout = idle
         settings.maxRequests = 0
+        settings.deadlinesAreIdle = true
         settings.deferAccept = nil
         settings.logsAccess = config.log.access
         return settings

@@ -28,9 +28,10 @@ final class ProxiedRequest: TargetConnectionDelegate {
     }
 
     func start(_ bytes: [UInt8]) {
-        // A client that leaves (FIN or reset) before the answer ends it: ALB's 460.
-        exchange.closesOnClientFinish()
+        // A client that leaves (FIN or reset) before the answer ends it: ALB's 460. Set
+        // first: a client whose FIN was already read is closed (and this ended) at once.
         exchange.onCancel = { [self] in clientLeft() }
+        exchange.closesOnClientFinish()
         guard !isDone, exchange.isConnected else { return }
         let connection = gateway.pool.connection(for: pick)
         self.connection = connection

@@ -14,9 +14,11 @@ protocol TargetConnectionDelegate: AnyObject {
 /// One keep-alive connection from the gateway to a target, owned by one loop's
 /// `TargetPool`: connects (within the connect timeout), carries one request at a time,
 /// streams the response to its delegate, and fails the exchange when no data moves for
-/// the idle timeout. Between requests it sits in the pool unread: like a real load
-/// balancer, the gateway cannot see a FIN still in flight, so it does not look for one
-/// before reusing the connection (the keep-alive race then shows as a 502).
+/// the idle timeout. Between requests it sits in the pool unread: the gateway emulates a
+/// target FIN still in flight when the connection is reused (on loopback it would arrive
+/// at once), so it does not look for one first and the keep-alive race shows as a 502.
+/// Reads go to the pool's buffer and happen only at the top of the loop (events, or the
+/// pool's end-of-iteration pass), never inside another connection's handler.
 final class TargetConnection: EventHandler {
     enum State { case connecting, exchanging, idle, closed }
 
@@ -30,7 +32,8 @@ final class TargetConnection: EventHandler {
     private(set) var requestsCarried = 0
     private var stream: TCPStream?
     private var delegate: TargetConnectionDelegate?
-    private var parser = ResponseStreamParser()
+    /// ALB: "The target response header exceeded 32 K for the entire response header": 502.
+    private var parser = ResponseStreamParser(headLimit: 32 * 1024)
     private var outgoing: [UInt8] = []
     private var written = 0
     private var keepsConnection = true
@@ -57,6 +60,10 @@ final class TargetConnection: EventHandler {
         lastActivity = loop.now
         if state == .idle {
             state = .exchanging
+            // Bytes the target sent while the connection sat in the pool (a 408 before its
+            // close, a body longer than its length) would pass for this request's answer:
+            // the connection is out of step, as a closed one is.
+            if let stream, stream.pendingByteCount > 0 { return fail(.closed) }
             armTimer(at: lastActivity &+ pool.idleTimeout)
             flush()
         } else {
@@ -126,26 +133,32 @@ final class TargetConnection: EventHandler {
             outgoing = []
             delegate?.targetReceivedRequest()
         }
-        // Whatever the target sent meanwhile (its FIN on a reused connection among it) is read now.
-        if state == .exchanging { readResponse() }
+        // Whatever the target sent meanwhile (its FIN on a reused connection among it) is
+        // read at the end of this loop iteration, outside the caller's stack.
+        if state == .exchanging { pool.readLater(self) }
     }
 
     /// Stops reading the response while the client is slow to take it (backpressure).
     func pauseReading() { isReadingPaused = true }
 
+    /// The client took the backlog: reading resumes at the end of this loop iteration, and
+    /// the time paused does not count as the target's idleness.
     func resumeReading() {
         guard isReadingPaused else { return }
         isReadingPaused = false
-        if state == .exchanging { readResponse() }
+        lastActivity = loop.now
+        if state == .exchanging { pool.readLater(self) }
     }
 
-    private func readResponse() {
+    /// Reads what the target sent; called at the top of the loop only (see the type's comment).
+    func readResponse() {
         guard let stream else { return }
+        let buffer = pool.readBuffer
         while state == .exchanging && !isReadingPaused {
-            switch stream.read(into: loop.readBuffer) {
+            switch stream.read(into: buffer) {
             case .bytes(let count):
                 lastActivity = loop.now
-                consume(UnsafeRawBufferPointer(rebasing: loop.readBuffer[..<count]))
+                consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             case .wouldBlock:
                 return
             case .endOfStream:
@@ -172,14 +185,17 @@ final class TargetConnection: EventHandler {
                     delegate?.targetSentBody(piece)
                 }
                 offset += consumed
+                // A delegate call may have ended the exchange (the client left meanwhile).
+                guard state == .exchanging else { return }
                 switch event {
                 case .needMore:
                     return
                 case .head(let head):
                     delegate?.targetSentHead(head)
                 case .complete(let keeps):
-                    // Bytes past the response's end: the stream is out of step, never reused.
-                    keepsConnection = keeps && offset == bytes.count
+                    // Bytes past the response's end, or a request not all sent (the target
+                    // answered early): the stream is out of step, never reused.
+                    keepsConnection = keeps && offset == bytes.count && outgoing.isEmpty
                     return finishExchange()
                 }
             } catch .truncatedBody {
@@ -209,9 +225,11 @@ final class TargetConnection: EventHandler {
             armTimer(at: connectDeadline)
         case .exchanging:
             // ALB: "If no data has been sent or received by the time that the idle timeout
-            // period elapses, the load balancer closes the connection."
+            // period elapses, the load balancer closes the connection." Paused for a slow
+            // client, the target is not idle: the client side's write deadline covers that.
             let due = lastActivity &+ pool.idleTimeout
-            if loop.now >= due { return fail(.idleTimeout) }
+            if loop.now >= due && !isReadingPaused { return fail(.idleTimeout) }
+            if isReadingPaused { lastActivity = loop.now }
             armTimer(at: due)
         case .idle, .closed:
             return
@@ -224,7 +242,7 @@ final class TargetConnection: EventHandler {
         let delegate = self.delegate
         self.delegate = nil
         requestsCarried += 1
-        if keepsConnection && pool.mayKeep(self) {
+        if keepsConnection && stream != nil && pool.mayKeep(self) {
             state = .idle
             idleSince = loop.now
             isReadingPaused = false

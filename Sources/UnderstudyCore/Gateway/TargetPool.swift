@@ -19,12 +19,36 @@ final class TargetPool {
     /// Targets whose connections are not reused (draining or gone).
     private var retired: Set<UInt64> = []
     private var sweepTimer: TimerHandle?
+    /// Connections to read at the end of this loop iteration (see `readLater`).
+    private var pendingReads: [TargetConnection] = []
+    /// Target connections read here, not into the loop's buffer, which the client side may
+    /// be parsing from further up the stack.
+    let readBuffer: UnsafeMutableRawBufferPointer
 
     init(loop: EventLoop, idleTimeout: Duration, connectTimeout: Duration, targetIdleTimeout: Duration) {
         self.loop = loop
         self.idleTimeout = idleTimeout.nanoseconds
         self.connectTimeout = connectTimeout.nanoseconds
         self.targetIdleTimeout = targetIdleTimeout.nanoseconds
+        readBuffer = .allocate(byteCount: 64 * 1024, alignment: 16)
+        loop.onIterationEnd { [weak self] in self?.readPending() }
+    }
+
+    deinit { readBuffer.deallocate() }
+
+    /// Reads `connection` once the current event's handlers have returned: a read inside
+    /// another connection's handler could reenter it (a pipelined request dispatched from
+    /// inside a response) or clobber bytes it is parsing.
+    func readLater(_ connection: TargetConnection) {
+        pendingReads.append(connection)
+    }
+
+    private func readPending() {
+        while !pendingReads.isEmpty {
+            let batch = pendingReads
+            pendingReads = []
+            for connection in batch { connection.readResponse() }
+        }
     }
 
     /// Open connections, idle ones included.

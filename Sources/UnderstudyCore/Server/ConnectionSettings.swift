@@ -25,6 +25,10 @@ public struct ConnectionSettings: Sendable {
     public var asyncFactor = 2.0
     /// Leave connections that sent nothing in the kernel for up to this long (`TCP_DEFER_ACCEPT`).
     public var deferAccept: Duration?
+    /// Header and body deadlines restart whenever request bytes arrive, so they bound the
+    /// silence, not the whole request (the gateway: ALB's 408 is "did not send data before
+    /// the idle timeout").
+    public var deadlinesAreIdle = false
     public var logsAccess = true
     /// `http` or `https`: how clients reached this plane (absolute URLs, echoed `url`).
     public var scheme = "http"

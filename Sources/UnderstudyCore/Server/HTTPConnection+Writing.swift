@@ -28,7 +28,8 @@ extension HTTPConnection {
         var headers = headers
         // A route that knows the length up front (`/drip`) streams a Content-Length body.
         let length = headers["Content-Length"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
-        if length == nil {
+        // 1xx, 204 and 304 have no body, hence no framing (RFC 9112 §6.3).
+        if length == nil && !HTTPStatus.forbidsBody(status) {
             headers.remove("Content-Length")
             if exchange.request.version == .http1_1 {
                 headers.set("Transfer-Encoding", "chunked")
@@ -171,7 +172,8 @@ extension HTTPConnection {
         if let drained = current?.onOutputDrained {
             current?.onOutputDrained = nil
             drained()
-            if phase == .closed { return }
+            // What it wrote (the rest of a proxied answer) may be waiting for the socket again.
+            if phase == .closed || outboundOffset < outbound.count { return }
         }
         if current != nil && !currentStreaming && current?.isAnswered == true { responseWritten() }
     }

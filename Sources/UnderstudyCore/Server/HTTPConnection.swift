@@ -104,6 +104,9 @@ final class HTTPConnection: EventHandler {
             case .bytes(let count):
                 bytesInSinceResponse += count
                 if phase == .lingering { continue }
+                if context.deadlinesAreIdle && deadline != 0 && (deadlineKind == .header || deadlineKind == .body) {
+                    setDeadline(deadlineKind)
+                }
                 received(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                 if count < buffer.count && !untilEnd { return }
             case .endOfStream:

@@ -16,6 +16,8 @@ final class LoopContext {
     /// The plane's worker slots when connections take them (prefork with a worker limit).
     let connectionSlots: WorkerPool?
     let deadlines: DeadlineDurations
+    /// `settings.deadlinesAreIdle`, read on every read.
+    let deadlinesAreIdle: Bool
     /// Where responses are serialized before their one `write` (shared: a loop writes one at a time).
     let outputScratch = ByteBuffer(capacity: 16 * 1024)
     var connections: [UInt64: HTTPConnection] = [:]
@@ -34,6 +36,7 @@ final class LoopContext {
         self.shared = shared
         self.observer = observer
         self.deadlines = DeadlineDurations(settings)
+        self.deadlinesAreIdle = settings.deadlinesAreIdle
         // Sized up front (only touched pages cost memory), so a burst of connections does not
         // rehash the table mid-burst.
         connections.reserveCapacity(min(settings.maxConnections > 0 ? settings.maxConnections : 16_384, 16_384))

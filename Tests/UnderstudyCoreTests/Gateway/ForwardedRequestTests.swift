@@ -24,7 +24,7 @@ import UnderstudyHTTP
     @Test func hopByHopFieldsStayAndALBFieldsAreAdded() {
         let sent = Self.forwarded("GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\nConnection: keep-alive, X-Secret\r\nX-Secret: 1\r\n"
             + "Keep-Alive: timeout=5\r\nTE: trailers\r\nUpgrade: h2c\r\nExpect: 100-continue\r\nAccept: */*\r\n\r\n")
-        #expect(sent == "GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\nAccept: */*\r\nX-Forwarded-For: 127.0.0.1\r\n"
+        #expect(sent == "GET /a?b=1 HTTP/1.1\r\nHost: example.com:8000\r\nAccept: */*\r\nX-Forwarded-For: 127.0.0.1\r\n"
             + "X-Forwarded-Proto: http\r\nX-Forwarded-Port: 8000\r\nX-Amzn-Trace-Id: Root=1-00000000-000000000000000000000000\r\n\r\n")
     }
 
@@ -61,5 +61,21 @@ import UnderstudyHTTP
     @Test(arguments: [(-1.0, "-1"), (0, "0.000"), (0.0004, "0.000"), (0.0016, "0.002"), (1.25, "1.250"), (61.0, "61.000")])
     func timingsHaveMillisecondPrecision(_ seconds: Double, _ text: String) {
         #expect(GatewayAccessLog.seconds(seconds) == text)
+    }
+}
+
+/// ALB's Host rewriting, from its documented examples.
+@Suite struct ForwardedHostTests {
+    @Test(arguments: [
+        ("www.example.com", UInt16(8080), "www.example.com:8080"),
+        ("WWW.Example.COM:9000", 8080, "www.example.com:9000"),
+        ("example.com:80", 80, "example.com"),
+        ("example.com", 443, "example.com"),
+        ("[::1]:8000", 8000, "[::1]:8000"),
+        ("[::1]", 8000, "[::1]:8000"),
+        ("[::1]:80", 80, "[::1]"),
+    ])
+    func hostIsLoweredAndCarriesTheListenerPort(_ value: String, _ port: UInt16, _ expected: String) {
+        #expect(ForwardedRequest.host(value, listenerPort: port) == expected)
     }
 }
