@@ -25,6 +25,8 @@ extension RequestParser {
                         if consumed == 0 || offset == raw.count { return }
                     case .head(let head):
                         events.append("head \(head.method) \(head.target)")
+                    case .body:
+                        break   // not streaming here: bodies come whole with .complete
                     case .complete(let request):
                         events.append("complete \(request.method) \(request.target) \(request.body.count)")
                     case .rejected(let rejection):

@@ -9,6 +9,9 @@ public struct RequestParser {
         case needMore
         /// The head is complete; the body (if any) follows. Useful for `100 Continue`.
         case head(RequestHead)
+        /// Body bytes as they arrive (framing removed), when the parser streams bodies;
+        /// `.complete` follows the last of them, with an empty body.
+        case body([UInt8])
         /// A whole request; the parser is ready for the next one.
         case complete(HTTPRequest)
         /// Unrecoverable; answer `rejection.status` and close.
@@ -23,13 +26,17 @@ public struct RequestParser {
     }
 
     public let limits: ParserLimits
+    /// Hands body bytes out as `.body` events instead of collecting them (a proxy forwards
+    /// them as they come); the body limit then does not apply.
+    public let streamsBodies: Bool
     private var state = State.head
     private var scanned = 0
     private var requestLineEnd: Int?
     private var body: [UInt8] = []
 
-    public init(limits: ParserLimits = ParserLimits()) {
+    public init(limits: ParserLimits = ParserLimits(), streamsBodies: Bool = false) {
         self.limits = limits
+        self.streamsBodies = streamsBodies
     }
 
     /// True once a request has begun (some byte of it was seen) and until it completes.
@@ -55,12 +62,24 @@ public struct RequestParser {
                 return (0, .complete(HTTPRequest(head: head)))
             case .body(let head, let remaining):
                 let take = min(remaining, bytes.count)
+                if streamsBodies {
+                    if take == 0 { return (0, .needMore) }
+                    state = take == remaining ? .headDone(head) : .body(head, remaining: remaining - take)
+                    return (take, .body(Array(UnsafeRawBufferPointer(rebasing: bytes[0..<take]))))
+                }
                 body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<take]))
                 if take == remaining { return (take, finish(head)) }
                 state = .body(head, remaining: remaining - take)
                 return (take, .needMore)
             case .chunked(let head, var decoder):
                 let taken = try decoder.decode(bytes, into: &body)
+                if streamsBodies {
+                    if decoder.isDone && body.isEmpty { return (taken, finish(head)) }
+                    state = decoder.isDone ? .headDone(head) : .chunked(head, decoder)
+                    guard !body.isEmpty else { return (taken, .needMore) }
+                    defer { body = [] }
+                    return (taken, .body(body))
+                }
                 if decoder.isDone { return (taken, finish(head)) }
                 state = .chunked(head, decoder)
                 return (taken, .needMore)
@@ -111,10 +130,13 @@ public struct RequestParser {
         let head = try RequestHeadParser(limits: limits).parse(UnsafeRawBufferPointer(rebasing: bytes[0..<end]))
         scanned = 0
         requestLineEnd = nil
-        switch try BodyFraming.of(head, limits: limits) {
+        // Streamed bodies are not held, so their size is not limited here.
+        let bodyLimits = streamsBodies ? ParserLimits(requestLine: limits.requestLine, headerBytes: limits.headerBytes,
+                                                      headerFields: limits.headerFields, bodyBytes: .max / 2) : limits
+        switch try BodyFraming.of(head, limits: bodyLimits) {
         case .none: state = .headDone(head)
         case .contentLength(let length): state = .body(head, remaining: length)
-        case .chunked: state = .chunked(head, ChunkedDecoder(limits: limits))
+        case .chunked: state = .chunked(head, ChunkedDecoder(limits: bodyLimits))
         }
         return (end, .head(head))
     }

@@ -18,7 +18,7 @@ func parse(_ input: String, limits: ParserLimits = ParserLimits()) -> ParseOutco
             offset += consumed
             switch event {
             case .needMore: if consumed == 0 || offset == raw.count { return .incomplete }
-            case .head: continue
+            case .head, .body: continue
             case .complete(let request):
                 return .request(method: request.method, target: request.target,
                                 body: String(decoding: request.body, as: UTF8.self))
@@ -149,7 +149,7 @@ func parse(_ input: String, limits: ParserLimits = ParserLimits()) -> ParseOutco
                     offset += consumed
                     switch event {
                     case .needMore: if consumed == 0 || offset == raw.count { return nil }
-                    case .head: continue
+                    case .head, .body: continue
                     case .complete(let r):
                         return .request(method: r.method, target: r.target, body: String(decoding: r.body, as: UTF8.self))
                     case .rejected(let rejection): return .rejected(rejection)
@@ -184,5 +184,59 @@ func parse(_ input: String, limits: ParserLimits = ParserLimits()) -> ParseOutco
         #expect(headers.contains("Connection", token: "keep-alive"))
         #expect(headers.contains("CONNECTION", token: "upgrade"))
         #expect(!headers.contains("Connection", token: "close"))
+    }
+}
+
+
+/// Streaming bodies (a proxy's parser): the `.body` pieces joined equal the collected body,
+/// whatever the split, and the request after them is found.
+@Suite struct RequestParserStreamingTests {
+    static let requests = [
+        "POST /p HTTP/1.1\r\nHost: a\r\nContent-Length: 11\r\n\r\nhello world",
+        "POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nT: v\r\n\r\n",
+        "POST /p HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "GET /g HTTP/1.1\r\nHost: a\r\n\r\n",
+    ]
+
+    /// Body pieces and completed targets, feeding `parts` as a connection would.
+    static func stream(_ parts: [[UInt8]]) -> (body: String, completed: [String]) {
+        var parser = RequestParser(limits: ParserLimits(bodyBytes: 4), streamsBodies: true)
+        var pending: [UInt8] = []
+        var body: [UInt8] = []
+        var completed: [String] = []
+        for part in parts {
+            pending += part
+            var offset = 0
+            pending.withUnsafeBytes { raw in
+                while true {
+                    let (consumed, event) = parser.parse(UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                    offset += consumed
+                    switch event {
+                    case .needMore: if consumed == 0 || offset == raw.count { return }
+                    case .head: continue
+                    case .body(let piece): body += piece
+                    case .complete(let request):
+                        #expect(request.body.isEmpty)
+                        completed.append(request.target)
+                    case .rejected(let rejection):
+                        Issue.record("rejected: \(rejection)")
+                        return
+                    }
+                }
+            }
+            pending.removeFirst(offset)
+        }
+        return (String(decoding: body, as: UTF8.self), completed)
+    }
+
+    @Test(arguments: requests)
+    func piecesJoinToTheBodyAtEverySplit(_ request: String) {
+        let bytes = Array((request + "GET /next HTTP/1.1\r\nHost: a\r\n\r\n").utf8)
+        guard case .request(_, _, let expected) = parse(request) else { Issue.record("not a request"); return }
+        for split in 0...bytes.count {
+            let (body, completed) = Self.stream([Array(bytes[..<split]), Array(bytes[split...])])
+            #expect(body == expected, "split at \(split)")
+            #expect(completed == [request.hasPrefix("GET") ? "/g" : "/p", "/next"], "split at \(split)")
+        }
     }
 }

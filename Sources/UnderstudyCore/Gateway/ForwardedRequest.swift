@@ -4,7 +4,8 @@ import UnderstudyHTTP
 /// HTTP/1.1, the client's fields without hop-by-hop ones (RFC 9110 §7.6.1) or `Expect`
 /// ("The Expect: 100-Continue request header is not forwarded to its targets"), then
 /// ALB's `X-Forwarded-For` (the client's address appended), `X-Forwarded-Proto`,
-/// `X-Forwarded-Port` and `X-Amzn-Trace-Id`, and the body with its length.
+/// `X-Forwarded-Port` and `X-Amzn-Trace-Id`, then the body's framing: its length, or
+/// chunked when the client sent it chunked (the body itself follows as it streams in).
 enum ForwardedRequest {
     /// Fields that describe one connection, never forwarded.
     private static let hopByHop: Set<String> = [
@@ -21,6 +22,26 @@ enum ForwardedRequest {
         var fallbackHost: String
     }
 
+    /// How the forwarded body is framed: as the client framed it (the parser has checked it).
+    enum Framing: Equatable {
+        case none
+        case length(Int)
+        case chunked
+
+        init(_ head: RequestHead, collectedBody: [UInt8]) {
+            if !collectedBody.isEmpty {
+                self = .length(collectedBody.count)
+            } else if head.headers["Transfer-Encoding"] != nil {
+                self = .chunked
+            } else if let length = head.headers["Content-Length"].flatMap({ Int($0.trimmingOWS()) }), length > 0 {
+                self = .length(length)
+            } else {
+                self = .none
+            }
+        }
+    }
+
+    /// The head (and a body collected already, if any) for `request`.
     static func bytes(for request: HTTPRequest, _ context: Context) -> [UInt8] {
         let headers = request.headers
         // Fields the client named in Connection are hop-by-hop too.
@@ -53,8 +74,11 @@ enum ForwardedRequest {
         text += "X-Forwarded-Port: " + String(context.listenerPort) + "\r\n"
         text += "X-Amzn-Trace-Id: " + context.traceID + "\r\n"
         let method = request.method
-        if !request.body.isEmpty || method == "POST" || method == "PUT" || method == "PATCH" {
-            text += "Content-Length: " + String(request.body.count) + "\r\n"
+        switch Framing(request.head, collectedBody: request.body) {
+        case .length(let length): text += "Content-Length: " + String(length) + "\r\n"
+        case .chunked: text += "Transfer-Encoding: chunked\r\n"
+        case .none where method == "POST" || method == "PUT" || method == "PATCH": text += "Content-Length: 0\r\n"
+        case .none: break
         }
         text += "\r\n"
         var bytes = Array(text.utf8)

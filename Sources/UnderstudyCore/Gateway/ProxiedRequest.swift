@@ -35,7 +35,14 @@ final class ProxiedRequest: TargetConnectionDelegate {
         guard !isDone, exchange.isConnected else { return }
         let connection = gateway.pool.connection(for: pick)
         self.connection = connection
-        connection.send(bytes, method: exchange.request.method, delegate: self)
+        // A body still arriving streams through as it comes, in its client's framing.
+        let streaming = exchange.isReceivingBody
+        if streaming {
+            exchange.onBodyPart = { [weak connection] piece in connection?.sendBody(piece) }
+            exchange.onBodyEnd = { [weak connection] in connection?.finishBody() }
+        }
+        connection.send(bytes, method: exchange.request.method, delegate: self, bodyFollows: streaming,
+                        chunked: streaming && ForwardedRequest.Framing(exchange.request.head, collectedBody: []) == .chunked)
     }
 
     private var now: UInt64 { EventLoop.monotonicNow() }
@@ -46,6 +53,11 @@ final class ProxiedRequest: TargetConnectionDelegate {
 
     func targetReceivedRequest() {
         sentAt = now
+    }
+
+    /// The target takes the body slower than the client sends it: the client waits.
+    func targetBackedUp(_ isBackedUp: Bool) {
+        if isBackedUp { exchange.pauseBody() } else { exchange.resumeBody() }
     }
 
     func targetSentHead(_ head: ResponseHead) {
@@ -108,12 +120,15 @@ final class ProxiedRequest: TargetConnectionDelegate {
     /// The client closed its connection before the answer ended: logged as 460, and the
     /// target connection (mid-exchange) is closed, never reused.
     private func clientLeft() {
+        let midBody = exchange.isReceivingBody
         guard finish() else { return }
         connection?.close()
         if !hasStartedAnswer {
             updateRecord { record in
-                record.cause = .clientClosed
-                record.elbStatus = 460
+                // ALB: 400 when "the client closed the connection before sending the full
+                // request body", else 460.
+                record.cause = midBody ? .clientClosedMidBody : .clientClosed
+                record.elbStatus = record.cause?.status
             }
         }
     }

@@ -47,6 +47,8 @@ public enum ProxyCause: String, Sendable, CaseIterable {
     case deregistered = "deregistered"
     /// "the client closed the connection with the load balancer before the idle timeout period elapsed": 460.
     case clientClosed = "client_closed"
+    /// "The client closed the connection before sending the full request body": 400.
+    case clientClosedMidBody = "client_closed_mid_body"
 
     public var status: Int {
         switch self {
@@ -54,6 +56,7 @@ public enum ProxyCause: String, Sendable, CaseIterable {
         case .connectFailed, .targetClosed, .malformedResponse, .deregistered: 502
         case .connectTimeout, .idleTimeout: 504
         case .clientClosed: 460
+        case .clientClosedMidBody: 400
         }
     }
 }

@@ -5,6 +5,8 @@ import UnderstudyNet
 protocol TargetConnectionDelegate: AnyObject {
     /// The request's last byte went into the socket.
     func targetReceivedRequest()
+    /// The request body waiting for the socket passed the mark (`true`), or drained (`false`).
+    func targetBackedUp(_ isBackedUp: Bool)
     func targetSentHead(_ head: ResponseHead)
     func targetSentBody(_ piece: UnsafeRawBufferPointer)
     func targetFinished()
@@ -36,6 +38,13 @@ final class TargetConnection: EventHandler {
     private var parser = ResponseStreamParser(headLimit: 32 * 1024)
     private var outgoing: [UInt8] = []
     private var written = 0
+    /// The request's last byte has been handed over (a streamed body may follow the head).
+    private var isRequestComplete = true
+    private var isChunkedBody = false
+    private var isBackedUp = false
+    private var hasReportedRequest = false
+    /// Unsent request bytes beyond which the client's body is paused.
+    static let backpressureMark = 256 * 1024
     private var keepsConnection = true
     private var isReadingPaused = false
     /// Last time data moved either way (monotonic ns); the idle deadline counts from it.
@@ -50,11 +59,17 @@ final class TargetConnection: EventHandler {
     }
 
     /// Sends one request (connecting first when new) and reports to `delegate` until the
-    /// response ends or fails.
-    func send(_ request: [UInt8], method: String, delegate: TargetConnectionDelegate) {
+    /// response ends or fails. With `bodyFollows`, the body comes through `sendBody` and
+    /// `finishBody` (chunked on the wire when `chunked`).
+    func send(_ request: [UInt8], method: String, delegate: TargetConnectionDelegate,
+              bodyFollows: Bool = false, chunked: Bool = false) {
         self.delegate = delegate
         outgoing = request
         written = 0
+        isRequestComplete = !bodyFollows
+        isChunkedBody = chunked
+        isBackedUp = false
+        hasReportedRequest = false
         keepsConnection = true
         parser.expect(requestMethod: method)
         lastActivity = loop.now
@@ -113,6 +128,32 @@ final class TargetConnection: EventHandler {
         }
     }
 
+    /// One piece of a streamed request body.
+    func sendBody(_ piece: [UInt8]) {
+        guard state != .closed, !isRequestComplete, !piece.isEmpty else { return }
+        if isChunkedBody {
+            outgoing.append(contentsOf: Array(String(piece.count, radix: 16).utf8))
+            outgoing.append(contentsOf: [13, 10])
+            outgoing.append(contentsOf: piece)
+            outgoing.append(contentsOf: [13, 10])
+        } else {
+            outgoing.append(contentsOf: piece)
+        }
+        if state == .exchanging { flush() }
+        if !isBackedUp && outgoing.count - written > Self.backpressureMark {
+            isBackedUp = true
+            delegate?.targetBackedUp(true)
+        }
+    }
+
+    /// The streamed body's end.
+    func finishBody() {
+        guard state != .closed, !isRequestComplete else { return }
+        if isChunkedBody { outgoing.append(contentsOf: Array("0\r\n\r\n".utf8)) }
+        isRequestComplete = true
+        if state == .exchanging { flush() }
+    }
+
     private func flush() {
         guard let stream else { return }
         while written < outgoing.count {
@@ -129,8 +170,14 @@ final class TargetConnection: EventHandler {
                 return fail(.closed)
             }
         }
-        if !outgoing.isEmpty {
-            outgoing = []
+        outgoing.removeAll(keepingCapacity: outgoing.count <= 64 * 1024)
+        written = 0
+        if isBackedUp {
+            isBackedUp = false
+            delegate?.targetBackedUp(false)
+        }
+        if isRequestComplete && !hasReportedRequest {
+            hasReportedRequest = true
             delegate?.targetReceivedRequest()
         }
         // Whatever the target sent meanwhile (its FIN on a reused connection among it) is
@@ -195,7 +242,7 @@ final class TargetConnection: EventHandler {
                 case .complete(let keeps):
                     // Bytes past the response's end, or a request not all sent (the target
                     // answered early): the stream is out of step, never reused.
-                    keepsConnection = keeps && offset == bytes.count && outgoing.isEmpty
+                    keepsConnection = keeps && offset == bytes.count && isRequestComplete && written == outgoing.count
                     return finishExchange()
                 }
             } catch .truncatedBody {

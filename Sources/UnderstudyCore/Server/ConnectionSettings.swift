@@ -29,6 +29,9 @@ public struct ConnectionSettings: Sendable {
     /// silence, not the whole request (the gateway: ALB's 408 is "did not send data before
     /// the idle timeout").
     public var deadlinesAreIdle = false
+    /// Requests with a body are handed to the handler at their head, and the body follows
+    /// piece by piece (`Exchange.onBodyPart`): a proxy forwards it as it comes.
+    public var streamsRequestBodies = false
     public var logsAccess = true
     /// `http` or `https`: how clients reached this plane (absolute URLs, echoed `url`).
     public var scheme = "http"

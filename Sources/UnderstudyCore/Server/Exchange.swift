@@ -36,6 +36,13 @@ public final class Exchange {
     /// Runs when the connection's unsent output has drained (after `write` reported it
     /// above the backpressure mark).
     var onOutputDrained: (() -> Void)?
+    /// A streamed request body is still arriving (planes that stream request bodies).
+    var isReceivingBody = false
+    /// The handler cannot take more body now; bytes wait in the connection (backpressure).
+    var isBodyPaused = false
+    /// Each piece of a streamed request body, framing removed, then the end.
+    var onBodyPart: (([UInt8]) -> Void)?
+    var onBodyEnd: (() -> Void)?
     /// Set by a fault rule that lets the handler run but replaces its answer.
     var interception: ((Exchange) -> Void)? {
         didSet { isIntercepted = interception != nil }
@@ -132,7 +139,10 @@ public final class Exchange {
         onOutputDrained = nil
         let onCancel = self.onCancel
         self.onCancel = nil
-        onCancel?()
+        onCancel?()   // it may ask whether the body was still arriving
+        isReceivingBody = false
+        onBodyPart = nil
+        onBodyEnd = nil
     }
 
     /// Response bytes written but not yet taken by the socket.
@@ -147,6 +157,15 @@ public final class Exchange {
         guard let connection, connection.current === self else { return }
         if connection.peerFinished { return connection.close(.clientClose) }
         connection.isStalled = true
+    }
+
+    /// Stops taking body pieces until `resumeBody`; the connection holds the bytes.
+    func pauseBody() { isBodyPaused = true }
+
+    func resumeBody() {
+        guard isBodyPaused else { return }
+        isBodyPaused = false
+        connection?.processInbound()
     }
 
     /// Resets the client's connection (a proxied answer that broke after its head was sent).

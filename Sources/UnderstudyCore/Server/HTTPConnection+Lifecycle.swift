@@ -38,7 +38,9 @@ extension HTTPConnection {
         case .header:
             reject(.headerTimeout(limit: ConfigDuration(context.settings.headerTimeout).description))
         case .body:
-            reject(.bodyTimeout(limit: ConfigDuration(context.settings.bodyTimeout).description))
+            let rejection = RequestRejection.bodyTimeout(limit: ConfigDuration(context.settings.bodyTimeout).description)
+            if let exchange = current, exchange.isReceivingBody { return abandonStreamedBody(exchange, rejection) }
+            reject(rejection)
         case .write:
             abortNow(.writeTimeout)
         case .linger:

@@ -6,6 +6,8 @@ import UnderstudyNet
 extension HTTPConnection {
     func send(_ response: HTTPResponse, for exchange: Exchange) {
         guard exchange === current, phase != .closed else { return }
+        // Answered before its streamed body ended: the rest is not read, so the connection closes.
+        if exchange.isReceivingBody { currentKeepAlive = false }
         if state == .delayed { move(to: .processing) }
         currentStatus = response.status
         let forbidsBody = HTTPStatus.forbidsBody(response.status)
@@ -21,6 +23,7 @@ extension HTTPConnection {
 
     func startStream(status: Int, headers: HTTPHeaders, for exchange: Exchange) {
         guard exchange === current, phase != .closed else { return }
+        if exchange.isReceivingBody { currentKeepAlive = false }
         if state == .delayed { move(to: .processing) }
         currentStatus = status
         currentStreaming = true
@@ -183,6 +186,13 @@ extension HTTPConnection {
         guard let exchange = current else { return }
         current = nil
         endShaping()
+        // A streamed body still arriving is read and dropped while the connection lingers.
+        let bodyUnread = exchange.isReceivingBody
+        if bodyUnread {
+            exchange.isReceivingBody = false
+            exchange.onBodyPart = nil
+            exchange.onBodyEnd = nil
+        }
         report(exchange, status: currentStatus)
         // Event model: the worker is free once the response is written (PRODUCT.md). While
         // requests still wait for one, this connection is closed if it goes keep-alive idle
@@ -199,7 +209,7 @@ extension HTTPConnection {
             // Nothing unread is known: close at once, as nginx does. With request bytes
             // pending, linger so they do not turn the close into a reset. A prefork worker
             // always lingers, holding its slot, as Apache's does (ap_lingering_close).
-            return inbound.isEmpty && !readBlockedByBacklog && !holdsPreforkSlot ? close(reason) : closeGracefully(reason)
+            return inbound.isEmpty && !readBlockedByBacklog && !holdsPreforkSlot && !bodyUnread ? close(reason) : closeGracefully(reason)
         }
         phase = .awaitingRequest
         move(to: .keepAliveIdle)

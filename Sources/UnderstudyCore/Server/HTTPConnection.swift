@@ -63,7 +63,7 @@ final class HTTPConnection: EventHandler {
         self.id = id
         self.stream = stream
         self.context = context
-        self.parser = RequestParser(limits: context.settings.limits)
+        self.parser = RequestParser(limits: context.settings.limits, streamsBodies: context.settings.streamsRequestBodies)
     }
 
     func start() {
@@ -137,6 +137,7 @@ final class HTTPConnection: EventHandler {
     /// Parses what `inbound` holds, as far as the connection may go now; closes when the
     /// peer has finished sending and nothing more can complete.
     func processInbound() {
+        if let exchange = current, exchange.isReceivingBody { return feedInboundBody() }
         guard !isParsing, current == nil, !hasPendingOutput, phase != .closed, phase != .lingering else { return }
         if !inbound.isEmpty {
             // Parse from a copy of the reference: handlers may replace `inbound` (a rejection
@@ -171,7 +172,7 @@ final class HTTPConnection: EventHandler {
         isParsing = true
         defer { isParsing = false }
         var offset = 0
-        while phase != .closed && current == nil && !hasPendingOutput {
+        while phase != .closed && phase != .lingering && current == nil && !hasPendingOutput {
             if phase == .awaitingRequest {
                 guard offset < bytes.count else { return offset }
                 if let pool = context.requestSlots, !holdsSlot, !mayStartRequest(pool) { return offset }
@@ -197,7 +198,13 @@ final class HTTPConnection: EventHandler {
                         stream.enableNoDelay()
                         writeRaw("HTTP/1.1 100 Continue\r\n\r\n")
                     }
+                    if parser.streamsBodies {
+                        dispatch(HTTPRequest(head: head), streamingBody: true)
+                        offset += feedBody(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+                    }
                 }
+            case .body:
+                break   // only while a streamed body is fed (`feedBody`)
             case .complete(let request):
                 dispatch(request)
             case .rejected(let rejection):
@@ -229,7 +236,7 @@ final class HTTPConnection: EventHandler {
 
     // MARK: Dispatch
 
-    private func dispatch(_ request: HTTPRequest) {
+    private func dispatch(_ request: HTTPRequest, streamingBody: Bool = false) {
         requestCount += 1
         // A reused connection may carry a response while the last is unacknowledged (pipelining):
         // Nagle would hold it for the client's delayed ACK. One-request connections skip the call.
@@ -250,6 +257,10 @@ final class HTTPConnection: EventHandler {
         let exchange = Exchange(request: request, requestID: requestID, connectionID: id, requestNumber: requestCount,
                                 remoteAddress: stream.peerAddress, loop: loop, connection: self)
         current = exchange
+        if streamingBody {
+            exchange.isReceivingBody = true
+            setDeadline(.body)
+        }
         context.handler(exchange)
     }
 

@@ -102,8 +102,11 @@ import TestSupport
         try await withTestServer { (server: TestServer) async throws in
             let settings = makeProbeSettings(port: server.dataPort) {
                 $0.keepAlive = true
-                $0.interval = .milliseconds(150)
-                $0.duration = .milliseconds(500)
+                // Wide enough that a check ends before the next begins even under Thread
+                // Sanitizer on a loaded machine (a busy kept connection is not reused).
+                $0.interval = .seconds(1)
+                $0.timeout = .milliseconds(900)
+                $0.duration = .milliseconds(2500)
             }
             let lines = CapturedLines()
             let report = try await Prober.run(settings, output: lines.writer)
