@@ -80,6 +80,13 @@ public enum ResponseFraming: Equatable, Sendable {
         if requestMethod == "HEAD" || (100..<200).contains(head.status) || head.status == 204 || head.status == 304 {
             return .none
         }
+        // The common case, one plain Content-Length and no Transfer-Encoding, without
+        // splitting (`subscript` checks the name's length bit before scanning).
+        if head.headers["Transfer-Encoding"] == nil, let value = head.headers["Content-Length"],
+           !value.isEmpty, value.utf8.count <= 18, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
+           head.headers.values("Content-Length").count == 1, let length = Int(value) {
+            return length == 0 ? .none : .contentLength(length)
+        }
         let codings = head.headers.values("Transfer-Encoding").flatMap { $0.split(separator: ",") }
             .map { $0.trimmingOWS().lowercasedASCII() }.filter { !$0.isEmpty }
         if !codings.isEmpty {

@@ -61,14 +61,10 @@ public struct ResponseStreamParser {
         while true {
             switch state {
             case .head:
-                guard let taken = try takeHead(UnsafeRawBufferPointer(rebasing: bytes[offset...])) else {
+                guard let (taken, head) = try takeHead(UnsafeRawBufferPointer(rebasing: bytes[offset...])) else {
                     return (bytes.count, .needMore)
                 }
                 offset += taken
-                let head = try headBytes.withUnsafeBytes { raw in
-                    Result { () throws(ResponseParseError) in try ResponseHeadParser().parse(raw) }
-                }.get()
-                headBytes.removeAll(keepingCapacity: true)
                 if (100..<200).contains(head.status) && head.status != 101 { continue }   // interim: the final one follows
                 switch head.status == 101 ? .none : try ResponseFraming.of(head, requestMethod: requestMethod) {
                 case .none: state = .length(head, remaining: 0)
@@ -140,25 +136,47 @@ public struct ResponseStreamParser {
         try body(piece)
     }
 
-    /// Appends head bytes up to and including the blank line; returns how many bytes of
-    /// `bytes` that took, or nil when the head goes on past them.
-    private mutating func takeHead(_ bytes: UnsafeRawBufferPointer) throws(ResponseParseError) -> Int? {
-        var index = 0
-        while index < bytes.count {
+    /// Reads a head: parsed where it lies when the input holds all of it (the usual case),
+    /// else kept until the rest arrives. Returns the bytes of `bytes` it took and the head,
+    /// or nil when the head goes on past them (all taken).
+    private mutating func takeHead(_ bytes: UnsafeRawBufferPointer) throws(ResponseParseError) -> (taken: Int, head: ResponseHead)? {
+        if headBytes.isEmpty {
             // Leading empty lines before a status line are ignored (RFC 9112 §2.2).
-            let byte = bytes[index]
-            index += 1
-            if headBytes.isEmpty && (byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")) { continue }
-            headBytes.append(byte)
-            guard headBytes.count <= headLimit else { throw .headTooLarge(limit: headLimit) }
-            if byte == UInt8(ascii: "\n") && endsWithBlankLine() { return index }
+            var start = 0
+            while start < bytes.count && (bytes[start] == UInt8(ascii: "\r") || bytes[start] == UInt8(ascii: "\n")) { start += 1 }
+            guard let end = Self.endOfHead(bytes, searchingFrom: start) else {
+                guard bytes.count - start <= headLimit else { throw .headTooLarge(limit: headLimit) }
+                headBytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
+                return nil
+            }
+            guard end - start <= headLimit else { throw .headTooLarge(limit: headLimit) }
+            return (end, try ResponseHeadParser().parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
         }
-        return nil
+        let previous = headBytes.count
+        headBytes.append(contentsOf: bytes)
+        let found = headBytes.withUnsafeBytes { Self.endOfHead($0, searchingFrom: max(previous - 3, 0)) }
+        guard let end = found else {
+            guard headBytes.count <= headLimit else { throw .headTooLarge(limit: headLimit) }
+            return nil
+        }
+        guard end <= headLimit else { throw .headTooLarge(limit: headLimit) }
+        let head = try headBytes.withUnsafeBytes { raw in
+            Result { () throws(ResponseParseError) in try ResponseHeadParser().parse(UnsafeRawBufferPointer(rebasing: raw[..<end])) }
+        }.get()
+        headBytes.removeAll(keepingCapacity: true)
+        return (end - previous, head)
     }
 
-    private func endsWithBlankLine() -> Bool {
-        let count = headBytes.count
-        if count >= 2 && headBytes[count - 2] == UInt8(ascii: "\n") { return true }
-        return count >= 3 && headBytes[count - 2] == UInt8(ascii: "\r") && headBytes[count - 3] == UInt8(ascii: "\n")
+    /// Just past the blank line that ends a head (`LF LF` or `LF CR LF`), searching from `start`.
+    private static func endOfHead(_ bytes: UnsafeRawBufferPointer, searchingFrom start: Int) -> Int? {
+        var index = start
+        while let lineFeed = ByteScan.firstIndex(of: UInt8(ascii: "\n"), in: bytes, index..<bytes.count) {
+            if lineFeed + 1 < bytes.count && bytes[lineFeed + 1] == UInt8(ascii: "\n") { return lineFeed + 2 }
+            if lineFeed + 2 < bytes.count && bytes[lineFeed + 1] == UInt8(ascii: "\r") && bytes[lineFeed + 2] == UInt8(ascii: "\n") {
+                return lineFeed + 3
+            }
+            index = lineFeed + 1
+        }
+        return nil
     }
 }

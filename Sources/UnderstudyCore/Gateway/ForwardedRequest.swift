@@ -7,11 +7,21 @@ import UnderstudyHTTP
 /// `X-Forwarded-Port` and `X-Amzn-Trace-Id`, then the body's framing: its length, or
 /// chunked when the client sent it chunked (the body itself follows as it streams in).
 enum ForwardedRequest {
-    /// Fields that describe one connection, never forwarded.
-    private static let hopByHop: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "expect",
-        "content-length", "x-forwarded-proto", "x-forwarded-port", "x-amzn-trace-id",
-    ]
+    /// Fields that describe one connection, or that the gateway writes itself: never
+    /// forwarded as the client sent them. Checked by length first (this runs per field).
+    private static func isReplaced(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: name.equalsIgnoringASCIICase("te")
+        case 6: name.equalsIgnoringASCIICase("expect")
+        case 7: name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
+        case 10: name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+        case 14: name.equalsIgnoringASCIICase("content-length")
+        case 15: name.equalsIgnoringASCIICase("x-amzn-trace-id")
+        case 16: name.equalsIgnoringASCIICase("proxy-connection") || name.equalsIgnoringASCIICase("x-forwarded-port")
+        case 17: name.equalsIgnoringASCIICase("transfer-encoding") || name.equalsIgnoringASCIICase("x-forwarded-proto")
+        default: false
+        }
+    }
 
     struct Context {
         var clientIP: String
@@ -20,6 +30,8 @@ enum ForwardedRequest {
         var traceID: String
         /// `Host` for an HTTP/1.0 request without one (ALB uses its DNS name).
         var fallbackHost: String
+
+        var listenerPortText: String { String(listenerPort) }
     }
 
     /// How the forwarded body is framed: as the client framed it (the parser has checked it).
@@ -45,56 +57,73 @@ enum ForwardedRequest {
     static func bytes(for request: HTTPRequest, _ context: Context) -> [UInt8] {
         let headers = request.headers
         // Fields the client named in Connection are hop-by-hop too.
-        var dropped = hopByHop
-        for value in headers.values("Connection") {
-            for token in value.split(separator: ",") { dropped.insert(token.trimmingOWS().lowercasedASCII()) }
+        var named: [Substring] = []
+        for value in headers["Connection"] == nil ? [] : headers.values("Connection") {
+            for token in value.split(separator: ",") {
+                let name = token.trimmingOWS()
+                if !name.equalsIgnoringASCIICase("close") && !name.equalsIgnoringASCIICase("keep-alive") { named.append(name) }
+            }
         }
-        var text = request.method + " " + request.target + " HTTP/1.1\r\n"
+        var out: [UInt8] = []
+        out.reserveCapacity(384 + request.body.count)
+        func line(_ name: StaticString, _ value: String) {
+            name.withUTF8Buffer { out.append(contentsOf: $0) }
+            out.append(contentsOf: value.utf8)
+            out.append(contentsOf: [13, 10])
+        }
+        out.append(contentsOf: request.method.utf8)
+        out.append(0x20)
+        out.append(contentsOf: request.target.utf8)
+        out.append(contentsOf: " HTTP/1.1\r\n".utf8)
         var forwardedFor: String?
         var hasHost = false
         for field in headers {
-            let name = field.name.lowercasedASCII()
-            if dropped.contains(name) { continue }
-            if name == "x-forwarded-for" {
+            let name = field.name
+            if Self.isReplaced(name) || named.contains(where: { name.equalsIgnoringASCIICase($0) }) { continue }
+            if name.utf8.count == 15 && name.equalsIgnoringASCIICase("x-forwarded-for") {
                 forwardedFor = forwardedFor.map { $0 + ", " + field.value } ?? field.value
                 continue
             }
-            if name == "host" {
+            if name.utf8.count == 4 && name.equalsIgnoringASCIICase("host") {
                 guard !hasHost else { continue }
                 hasHost = true
-                text += "Host: " + Self.host(field.value, listenerPort: context.listenerPort) + "\r\n"
+                line("Host: ", Self.host(field.value, listenerPort: context.listenerPort))
                 continue
             }
-            text += field.name + ": " + field.value + "\r\n"
+            out.append(contentsOf: name.utf8)
+            out.append(contentsOf: [0x3A, 0x20])
+            out.append(contentsOf: field.value.utf8)
+            out.append(contentsOf: [13, 10])
         }
-        if !hasHost { text += "Host: " + context.fallbackHost + "\r\n" }
+        if !hasHost { line("Host: ", context.fallbackHost) }
         // "the load balancer adds the client IP address to the existing header"
-        text += "X-Forwarded-For: " + (forwardedFor.map { $0 + ", " + context.clientIP } ?? context.clientIP) + "\r\n"
-        text += "X-Forwarded-Proto: " + context.scheme + "\r\n"
-        text += "X-Forwarded-Port: " + String(context.listenerPort) + "\r\n"
-        text += "X-Amzn-Trace-Id: " + context.traceID + "\r\n"
+        line("X-Forwarded-For: ", forwardedFor.map { $0 + ", " + context.clientIP } ?? context.clientIP)
+        line("X-Forwarded-Proto: ", context.scheme)
+        line("X-Forwarded-Port: ", context.listenerPortText)
+        line("X-Amzn-Trace-Id: ", context.traceID)
         let method = request.method
         switch Framing(request.head, collectedBody: request.body) {
-        case .length(let length): text += "Content-Length: " + String(length) + "\r\n"
-        case .chunked: text += "Transfer-Encoding: chunked\r\n"
-        case .none where method == "POST" || method == "PUT" || method == "PATCH": text += "Content-Length: 0\r\n"
+        case .length(let length): line("Content-Length: ", String(length))
+        case .chunked: line("Transfer-Encoding: ", "chunked")
+        case .none where method == "POST" || method == "PUT" || method == "PATCH": line("Content-Length: ", "0")
         case .none: break
         }
-        text += "\r\n"
-        var bytes = Array(text.utf8)
-        bytes.append(contentsOf: request.body)
-        return bytes
+        out.append(contentsOf: [13, 10])
+        out.append(contentsOf: request.body)
+        return out
     }
 
     /// ALB's Host rewriting (Edit attributes for your Application Load Balancer, Host header
     /// preservation off): the name lowercased; on a listener port other than 80 and 443 the
     /// port appended if absent; on 80 and 443 any port removed.
     static func host(_ value: String, listenerPort: UInt16) -> String {
-        let lowered = value.trimmingOWS().lowercasedASCII()
+        let isDefaultPort = listenerPort == 80 || listenerPort == 443
+        let lowered = value.utf8.contains { $0 >= 0x41 && $0 <= 0x5A || $0 == 0x20 || $0 == 0x09 }
+            ? value.trimmingOWS().lowercasedASCII() : value
         let portStart = lowered.lastIndex(of: ":").flatMap { colon in
             lowered.hasPrefix("[") && !lowered[..<colon].hasSuffix("]") ? nil : colon
         }
-        if listenerPort == 80 || listenerPort == 443 { return portStart.map { String(lowered[..<$0]) } ?? lowered }
+        if isDefaultPort { return portStart.map { String(lowered[..<$0]) } ?? lowered }
         return portStart == nil ? lowered + ":" + String(listenerPort) : lowered
     }
 

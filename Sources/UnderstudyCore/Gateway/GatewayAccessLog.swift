@@ -1,3 +1,4 @@
+import Prometheus
 import UnderstudyHTTP
 import UnderstudyNet
 
@@ -17,6 +18,12 @@ final class GatewayAccessLog: RequestObserver {
     private let identity: Identity
     private let metrics: GatewayMetrics
     private var timestamps = ALBTimestamp()
+    private struct StatusPair: Hashable {
+        var elb: Int
+        var target: Int?
+    }
+    /// This loop's handles of the request counters (no lock, no key string per request).
+    private var counters: [StatusPair: Counter] = [:]
     private let pending = ByteBuffer(capacity: 64 * 1024)
 
     /// `format` nil: no access log, metrics only.
@@ -32,8 +39,15 @@ final class GatewayAccessLog: RequestObserver {
         let proxy = request.proxy
         // The connection reports 499 for a client that left; ALB's code for it is 460.
         let elbStatus = proxy?.elbStatus ?? (request.status == 499 ? 460 : request.status)
-        metrics.record(elbStatus: elbStatus, targetStatus: proxy?.targetStatus,
-                       cause: proxy?.cause ?? (request.status == 499 ? .clientClosed : nil))
+        let pair = StatusPair(elb: elbStatus, target: proxy?.targetStatus)
+        if let counter = counters[pair] {
+            counter.increment()
+        } else {
+            let counter = metrics.requestCounter(elbStatus: elbStatus, targetStatus: proxy?.targetStatus)
+            counters[pair] = counter
+            counter.increment()
+        }
+        if let cause = proxy?.cause ?? (request.status == 499 ? .clientClosed : nil) { metrics.recordCause(cause) }
         guard let format else { return }
         let entry = Entry(request: request, proxy: proxy, elbStatus: elbStatus)
         switch format {
@@ -72,9 +86,16 @@ final class GatewayAccessLog: RequestObserver {
     private func writeALB(_ entry: Entry) {
         let buffer = pending
         func field(_ text: String) { buffer.append(utf8: text); buffer.append(UInt8(ascii: " ")) }
+        func field(_ text: StaticString) { buffer.append(text); buffer.append(UInt8(ascii: " ")) }
+        func number(_ value: Int) { buffer.appendDecimal(value); buffer.append(UInt8(ascii: " ")) }
+        func seconds(_ value: Double?) { Self.appendSeconds(value ?? -1, to: buffer); buffer.append(UInt8(ascii: " ")) }
         func quoted(_ text: String) {
             buffer.append(UInt8(ascii: "\""))
-            buffer.append(utf8: Self.escapedForQuotes(text))
+            if text.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+                buffer.append(utf8: Self.escapedForQuotes(text))
+            } else {
+                buffer.append(utf8: text)
+            }
             buffer.append(UInt8(ascii: "\""))
             buffer.append(UInt8(ascii: " "))
         }
@@ -84,13 +105,13 @@ final class GatewayAccessLog: RequestObserver {
         field(identity.loadBalancer)
         field(entry.request.remoteAddress)
         field(entry.target)
-        field(Self.seconds(entry.proxy?.requestProcessingTime ?? -1))
-        field(Self.seconds(entry.proxy?.targetProcessingTime ?? -1))
-        field(Self.seconds(entry.proxy?.responseProcessingTime ?? -1))
-        field(String(entry.elbStatus))
-        field(entry.targetStatus)
-        field(String(entry.request.bytesIn))
-        field(String(entry.request.bytesOut))
+        seconds(entry.proxy?.requestProcessingTime)
+        seconds(entry.proxy?.targetProcessingTime)
+        seconds(entry.proxy?.responseProcessingTime)
+        number(entry.elbStatus)
+        if let status = entry.proxy?.targetStatus { number(status) } else { field("-") }
+        number(entry.request.bytesIn)
+        number(entry.request.bytesOut)
         quoted(entry.requestLine)
         quoted(entry.proxy?.userAgent ?? "-")
         field("-")   // ssl_cipher: not an HTTPS listener
@@ -144,6 +165,18 @@ final class GatewayAccessLog: RequestObserver {
         line.add("classification_reason", "-")
         line.add("cause", entry.proxy?.cause?.rawValue ?? "-")
         line.close()
+    }
+
+    /// `seconds(_:)` written straight into the line.
+    static func appendSeconds(_ value: Double, to buffer: ByteBuffer) {
+        guard value >= 0 else { return buffer.append("-1") }
+        let millis = Int((value * 1000).rounded())
+        buffer.appendDecimal(millis / 1000)
+        buffer.append(UInt8(ascii: "."))
+        let fraction = millis % 1000
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        buffer.append(UInt8(ascii: "0") + UInt8(fraction % 10))
     }
 
     /// Seconds with millisecond precision (`0.001`), or `-1`.

@@ -28,9 +28,9 @@ final class GatewayLoop {
         let listenerPort = listener.port
         let epochSeconds = WallClock.epochSeconds()
         let traceID = traceIDs.header(forClientValue: request.headers["X-Amzn-Trace-Id"], epochSeconds: epochSeconds)
-        let host = request.headers["Host"].map { ForwardedRequest.host(of: $0) } ?? "-"
-        var record = ProxyRecord(traceID: traceID,
-                                 requestLine: "\(request.method) \(scheme)://\(host):\(listenerPort)\(request.target) \(request.version)",
+        let host = request.headers["Host"] ?? "-"
+        var record = ProxyRecord(traceID: traceID, method: request.method, host: host, listenerPort: listenerPort,
+                                 requestTarget: request.target, version: request.version == .http1_1 ? "HTTP/1.1" : request.version.description,
                                  userAgent: request.headers["User-Agent"], createdAt: WallClock.epochNanoseconds())
         exchange.route = "proxy"
         guard let pick = group.pick() else {

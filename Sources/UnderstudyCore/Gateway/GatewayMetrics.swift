@@ -29,17 +29,20 @@ final class GatewayMetrics: Sendable {
         MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
-    /// One finished request: `targetStatus` nil when the target sent no response (`-`).
-    func record(elbStatus: Int, targetStatus: Int?, cause: ProxyCause?) {
+    /// The counter of requests with these statuses (`targetStatus` nil: `-`, no response);
+    /// loops cache what this returns.
+    func requestCounter(elbStatus: Int, targetStatus: Int?) -> Counter {
         let key = "\(elbStatus) \(targetStatus.map(String.init) ?? "-")"
-        let counter = requestCounters.withLock { counters in
+        return requestCounters.withLock { counters in
             if let counter = counters[key] { return counter }
             let made = registry.makeCounter(descriptor: Self.named("understudy_gateway_requests_total", "Requests by the status the client got and the status the target sent"), labels: [("elb_status_code", String(elbStatus)), ("target_status_code", targetStatus.map(String.init) ?? "-")])
             counters[key] = made
             return made
         }
-        counter.increment()
-        if let cause { causeCounters[cause]?.increment() }
+    }
+
+    func recordCause(_ cause: ProxyCause) {
+        causeCounters[cause]?.increment()
     }
 
     /// Refreshes the target gauges (series of targets no longer registered are dropped), then renders.

@@ -11,6 +11,9 @@ import UnderstudyNet
 final class ProxiedRequest: TargetConnectionDelegate {
     /// Unsent response bytes on the client side beyond which the target is not read.
     static let backpressureMark = 256 * 1024
+    /// A response with a length up to this is held until its body is read, or the target's
+    /// socket runs dry, so head and body go to the client in one write.
+    static let coalesceLimit = 64 * 1024
 
     private let exchange: Exchange
     private let pick: TargetGroup.Pick
@@ -20,6 +23,9 @@ final class ProxiedRequest: TargetConnectionDelegate {
     private var headAt: UInt64 = 0
     private var hasStartedAnswer = false
     private var isDone = false
+    /// The target's head and the body read so far, not yet sent (see `coalesceLimit`).
+    private var heldHead: (status: Int, headers: HTTPHeaders)?
+    private var heldBody: [UInt8] = []
 
     init(exchange: Exchange, pick: TargetGroup.Pick, gateway: GatewayLoop) {
         self.exchange = exchange
@@ -75,12 +81,19 @@ final class ProxiedRequest: TargetConnectionDelegate {
             record.responseProcessingTime = Self.seconds(now &- headAt)
             record.targetStatus = head.status
         }
-        hasStartedAnswer = true
         exchange.isProxied = true
+        if exchange.request.method != "HEAD", !HTTPStatus.forbidsBody(head.status),
+           let length = head.headers["Content-Length"].flatMap({ Int($0) }), length <= Self.coalesceLimit {
+            heldHead = (head.status, headers)
+            heldBody.reserveCapacity(length)
+            return
+        }
+        hasStartedAnswer = true
         exchange.startStream(status: head.status, headers: headers)
     }
 
     func targetSentBody(_ piece: UnsafeRawBufferPointer) {
+        if heldHead != nil { return heldBody.append(contentsOf: piece) }
         exchange.write(Array(piece))
         if exchange.pendingOutputBytes > Self.backpressureMark, let connection {
             connection.pauseReading()
@@ -88,14 +101,30 @@ final class ProxiedRequest: TargetConnectionDelegate {
         }
     }
 
+    /// The target paused mid-answer: what is held goes out now (streaming resumes).
+    func targetReadDrained() {
+        guard let held = heldHead, !isDone else { return }
+        heldHead = nil
+        hasStartedAnswer = true
+        exchange.startStream(status: held.status, headers: held.headers)
+        if !heldBody.isEmpty { exchange.write(heldBody) }
+        heldBody = []
+    }
+
     func targetFinished() {
         guard finish() else { return }
         exchange.onOutputDrained = nil
+        if let held = heldHead {
+            heldHead = nil
+            hasStartedAnswer = true
+            return exchange.respond(HTTPResponse(status: held.status, headers: held.headers, body: heldBody))
+        }
         exchange.finish()
     }
 
     func targetFailed(_ failure: TargetFailure) {
         guard finish() else { return }
+        heldHead = nil   // nothing of it was sent: the client gets the gateway's answer
         let cause = failure.cause
         updateRecord { record in
             record.cause = cause
@@ -111,6 +140,7 @@ final class ProxiedRequest: TargetConnectionDelegate {
         if hasStartedAnswer {
             exchange.abort()
         } else {
+            exchange.isProxied = false
             exchange.respond(GatewayErrorPage.response(for: cause))
         }
     }
@@ -142,16 +172,20 @@ final class ProxiedRequest: TargetConnectionDelegate {
         return true
     }
 
+    /// Changes the exchange's record in place (no copy of its strings per change).
     private func updateRecord(_ change: (inout ProxyRecord) -> Void) {
-        guard var record = exchange.proxyRecord else { return }
-        change(&record)
-        exchange.proxyRecord = record
+        guard exchange.proxyRecord != nil else { return }
+        change(&exchange.proxyRecord!)
     }
 
     /// Response fields that describe the target connection, not the answer (RFC 9110 §7.6.1).
     private static func isHopByHop(_ name: String) -> Bool {
-        name.equalsIgnoringASCIICase("Connection") || name.equalsIgnoringASCIICase("Keep-Alive")
-            || name.equalsIgnoringASCIICase("Transfer-Encoding") || name.equalsIgnoringASCIICase("Proxy-Connection")
-            || name.equalsIgnoringASCIICase("Trailer") || name.equalsIgnoringASCIICase("Upgrade")
+        switch name.utf8.count {
+        case 7: name.equalsIgnoringASCIICase("Trailer") || name.equalsIgnoringASCIICase("Upgrade")
+        case 10: name.equalsIgnoringASCIICase("Connection") || name.equalsIgnoringASCIICase("Keep-Alive")
+        case 16: name.equalsIgnoringASCIICase("Proxy-Connection")
+        case 17: name.equalsIgnoringASCIICase("Transfer-Encoding")
+        default: false
+        }
     }
 }

@@ -14,8 +14,18 @@ public struct ProxyRecord: Sendable {
     public var targetStatus: Int?
     /// The `X-Amzn-Trace-Id` value sent to the target.
     public var traceID: String
-    /// `GET http://host:port/path?query HTTP/1.1`, ALB's `request` field.
-    public var requestLine: String
+    /// ALB's `request` field, `GET http://host:port/path?query HTTP/1.1`, from its parts
+    /// (joined only when the log line is written).
+    public var method: String
+    /// The client's `Host` value (its port, if any, is replaced by the listener's).
+    public var host: String
+    public var listenerPort: UInt16
+    public var requestTarget: String
+    public var version: String
+
+    public var requestLine: String {
+        "\(method) http://\(ForwardedRequest.host(of: host)):\(listenerPort)\(requestTarget) \(version)"
+    }
     public var userAgent: String?
     /// Wall-clock time (epoch ns) when the request arrived: ALB's `request_creation_time`.
     public var createdAt: UInt64

@@ -9,6 +9,8 @@ protocol TargetConnectionDelegate: AnyObject {
     func targetBackedUp(_ isBackedUp: Bool)
     func targetSentHead(_ head: ResponseHead)
     func targetSentBody(_ piece: UnsafeRawBufferPointer)
+    /// Everything the target sent so far has been read (the socket would block).
+    func targetReadDrained()
     func targetFinished()
     func targetFailed(_ failure: TargetFailure)
 }
@@ -26,7 +28,9 @@ final class TargetConnection: EventHandler {
 
     let targetID: UInt64
     let address: SocketAddress
-    unowned let pool: TargetPool
+    /// The pool owns its connections and outlives them; `unowned(unsafe)` skips the
+    /// reference-count check an `unowned` read costs on every event.
+    unowned(unsafe) let pool: TargetPool
     var loop: EventLoop { pool.loop }
     private(set) var state = State.closed
     /// Monotonic ns when it went back to the pool.
@@ -43,6 +47,8 @@ final class TargetConnection: EventHandler {
     private var isChunkedBody = false
     private var isBackedUp = false
     private var hasReportedRequest = false
+    /// The target signalled something (bytes, a FIN) while the connection sat in the pool.
+    private var sawEventWhileIdle = false
     /// Unsent request bytes beyond which the client's body is paused.
     static let backpressureMark = 256 * 1024
     private var keepsConnection = true
@@ -78,7 +84,9 @@ final class TargetConnection: EventHandler {
             // Bytes the target sent while the connection sat in the pool (a 408 before its
             // close, a body longer than its length) would pass for this request's answer:
             // the connection is out of step, as a closed one is.
-            if let stream, stream.pendingByteCount > 0 { return fail(.closed) }
+            // Asked only when the target signalled something meanwhile (a syscall per reuse otherwise).
+            if sawEventWhileIdle, let stream, stream.pendingByteCount > 0 { return fail(.closed) }
+            sawEventWhileIdle = false
             armTimer(at: lastActivity &+ pool.idleTimeout)
             flush()
         } else {
@@ -114,8 +122,11 @@ final class TargetConnection: EventHandler {
 
     func handleEvents(_ readiness: Readiness) {
         switch state {
-        case .closed, .idle:
-            return   // idle: not read until the next request is sent (see the type's comment)
+        case .closed:
+            return
+        case .idle:
+            // Not read until the next request is sent (see the type's comment).
+            if !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) { sawEventWhileIdle = true }
         case .connecting:
             guard let stream else { return }
             let code = stream.pendingConnectError
@@ -207,6 +218,7 @@ final class TargetConnection: EventHandler {
                 lastActivity = loop.now
                 consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             case .wouldBlock:
+                delegate?.targetReadDrained()
                 return
             case .endOfStream:
                 do {

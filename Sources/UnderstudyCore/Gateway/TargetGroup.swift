@@ -88,28 +88,39 @@ final class TargetGroup: Sendable {
     /// so targets still in `initial` count as not healthy). Nil: no registered target (503).
     func pick() -> Pick? {
         state.withLock { state in
-            var candidates = state.targets.indices.filter { state.targets[$0].state == .healthy && state.targets[$0].address != nil }
-            if candidates.isEmpty {
-                candidates = state.targets.indices.filter { state.targets[$0].state != .draining && state.targets[$0].address != nil }
+            // Without allocating: count the candidates, then walk to the chosen one.
+            let anyHealthy = state.targets.contains { $0.state == .healthy && $0.address != nil }
+            func isCandidate(_ target: Target) -> Bool {
+                target.address != nil && (anyHealthy ? target.state == .healthy : target.state != .draining)
             }
-            guard !candidates.isEmpty else { return nil }
-            let chosen: Int
-            switch routing {
-            case .roundRobin:
-                // "routes requests evenly across healthy targets in the target group, in a sequential order"
-                chosen = candidates[state.cursor % candidates.count]
-                state.cursor &+= 1
-            case .leastOutstandingRequests:
-                // "routes requests to the targets with the lowest number of in progress requests"; ties in turn
-                let fewest = candidates.map { state.targets[$0].inFlight }.min() ?? 0
-                let tied = candidates.filter { state.targets[$0].inFlight == fewest }
-                chosen = tied[state.cursor % tied.count]
-                state.cursor &+= 1
+            var fewest = Int.max
+            var count = 0
+            for target in state.targets where isCandidate(target) {
+                switch routing {
+                case .roundRobin:
+                    count += 1
+                case .leastOutstandingRequests:
+                    if target.inFlight < fewest { fewest = target.inFlight; count = 1 } else if target.inFlight == fewest { count += 1 }
+                }
             }
-            state.targets[chosen].inFlight += 1
-            state.targets[chosen].requests += 1
-            let target = state.targets[chosen]
-            return Pick(id: target.id, name: target.name, address: target.address!)
+            guard count > 0 else { return nil }
+            // round robin: "routes requests evenly across healthy targets in the target group,
+            // in a sequential order"; least outstanding requests: "routes requests to the
+            // targets with the lowest number of in progress requests", ties in turn.
+            var remaining = state.cursor % count
+            state.cursor &+= 1
+            for index in state.targets.indices where isCandidate(state.targets[index])
+                && (routing == .roundRobin || state.targets[index].inFlight == fewest) {
+                if remaining > 0 {
+                    remaining -= 1
+                    continue
+                }
+                state.targets[index].inFlight += 1
+                state.targets[index].requests += 1
+                let target = state.targets[index]
+                return Pick(id: target.id, name: target.name, address: target.address!)
+            }
+            return nil
         }
     }
 

@@ -13,7 +13,7 @@ extension HTTPConnection {
         let forbidsBody = HTTPStatus.forbidsBody(response.status)
         let buffer = takeScratch()
         appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
-                   contentLength: forbidsBody ? nil : response.body.count, proxied: false, into: buffer)
+                   contentLength: forbidsBody ? nil : response.body.count, proxied: exchange.isProxied, into: buffer)
         if !forbidsBody && !currentIsHead { buffer.append(response.body) }
         write(buffer.bytes)
         // Shaped output completes in `pumpShaped`, perhaps already (then `current` moved on).
