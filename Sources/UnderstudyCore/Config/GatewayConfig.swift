@@ -19,6 +19,11 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
     public var connectTimeout = ConfigDuration(.seconds(10))
     /// `round_robin` (ALB's default) or `least_outstanding_requests`.
     public var routing = GatewayRouting.roundRobin
+    /// ALB's HTTP client keepalive duration (`client_keep_alive.seconds`): 3600 s by default,
+    /// 60 s-7 days. "After the configured HTTP client keepalive duration elapses, the
+    /// Application Load Balancer accepts one more request and then returns a response that
+    /// gracefully closes the connection" (`Connection: close`).
+    public var clientKeepalive = ConfigDuration(.seconds(3600))
     /// ALB's `deregistration_delay.timeout_seconds`: 300 s by default, 0-3600 s.
     public var deregistrationDelay = ConfigDuration(.seconds(300))
     public var healthCheck = GatewayHealthCheckConfig()
@@ -41,7 +46,8 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, targets, idleTimeout = "idle_timeout", targetIdleTimeout = "target_idle_timeout"
-        case connectTimeout = "connect_timeout", routing, deregistrationDelay = "deregistration_delay"
+        case connectTimeout = "connect_timeout", clientKeepalive = "client_keepalive", routing
+        case deregistrationDelay = "deregistration_delay"
         case healthCheck = "health_check", log, admin, loops
     }
 }

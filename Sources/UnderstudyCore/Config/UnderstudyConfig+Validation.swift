@@ -113,6 +113,9 @@ struct ConfigChecks {
              "expected a duration 1s-4000s (ALB's range), got \(gateway.idleTimeout)")
         if let targetIdle = gateway.targetIdleTimeout { duration(targetIdle, "gateway.target_idle_timeout", above: .zero) }
         duration(gateway.connectTimeout, "gateway.connect_timeout", above: .zero)
+        let keepalive = gateway.clientKeepalive.duration
+        that(keepalive >= .seconds(60) && keepalive <= .seconds(604_800), "gateway.client_keepalive",
+             "expected a duration 60s-168h (ALB's range), got \(gateway.clientKeepalive)")
         let delay = gateway.deregistrationDelay.duration
         that(delay >= .zero && delay <= .seconds(3600), "gateway.deregistration_delay",
              "expected a duration 0s-3600s (ALB's range), got \(gateway.deregistrationDelay)")

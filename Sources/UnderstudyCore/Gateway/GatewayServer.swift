@@ -166,6 +166,7 @@ extension ConnectionSettings {
         settings.writeTimeout = idle
         settings.maxRequests = 0
         settings.deadlinesAreIdle = true
+        settings.maxConnectionAge = config.clientKeepalive.duration
         settings.streamsRequestBodies = true
         settings.deferAccept = nil
         settings.logsAccess = config.log.access

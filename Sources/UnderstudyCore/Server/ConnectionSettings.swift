@@ -32,6 +32,9 @@ public struct ConnectionSettings: Sendable {
     /// Requests with a body are handed to the handler at their head, and the body follows
     /// piece by piece (`Exchange.onBodyPart`): a proxy forwards it as it comes.
     public var streamsRequestBodies = false
+    /// A connection older than this gets `Connection: close` on its next response (ALB's
+    /// HTTP client keepalive duration); nil: no limit.
+    public var maxConnectionAge: Duration?
     public var logsAccess = true
     /// `http` or `https`: how clients reached this plane (absolute URLs, echoed `url`).
     public var scheme = "http"

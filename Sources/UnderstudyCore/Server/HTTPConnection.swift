@@ -53,6 +53,8 @@ final class HTTPConnection: EventHandler {
     var slotState: ConnectionState?
     /// Event model: the next request's bytes wait, unparsed, for a worker slot.
     var isWaitingForSlot = false
+    /// Monotonic ns when the connection was adopted (for `maxConnectionAge`).
+    var openedAt: UInt64 = 0
     /// Counted by the event model's accept limit until it closes or lingers.
     var countsTowardAcceptLimit = false
 
@@ -67,6 +69,7 @@ final class HTTPConnection: EventHandler {
     }
 
     func start() {
+        openedAt = loop.now
         context.stats.connectionOpened()
         move(to: .keepAliveIdle)
         setDeadline(.firstByte)
@@ -250,6 +253,7 @@ final class HTTPConnection: EventHandler {
         currentKeepAlive = settings.keepAliveEnabled && !wantsClose && wantsKeepAlive
             && (settings.maxRequests == 0 || requestCount < settings.maxRequests)
             && !context.shared.isDraining
+            && (context.maxConnectionAge == 0 || loop.now &- openedAt < context.maxConnectionAge)
         currentIsHead = request.method == "HEAD"
         currentBytesOut = 0
         currentStatus = 0

@@ -18,6 +18,8 @@ final class LoopContext {
     let deadlines: DeadlineDurations
     /// `settings.deadlinesAreIdle`, read on every read.
     let deadlinesAreIdle: Bool
+    /// `settings.maxConnectionAge` in ns, 0 for none.
+    let maxConnectionAge: UInt64
     /// Where responses are serialized before their one `write` (shared: a loop writes one at a time).
     let outputScratch = ByteBuffer(capacity: 16 * 1024)
     var connections: [UInt64: HTTPConnection] = [:]
@@ -37,6 +39,7 @@ final class LoopContext {
         self.observer = observer
         self.deadlines = DeadlineDurations(settings)
         self.deadlinesAreIdle = settings.deadlinesAreIdle
+        self.maxConnectionAge = settings.maxConnectionAge?.nanoseconds ?? 0
         // Sized up front (only touched pages cost memory), so a burst of connections does not
         // rehash the table mid-burst.
         connections.reserveCapacity(min(settings.maxConnections > 0 ? settings.maxConnections : 16_384, 16_384))

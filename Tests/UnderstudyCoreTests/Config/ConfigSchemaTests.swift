@@ -23,7 +23,7 @@ import Testing
             "sqs.max_messages", "sqs.max_bytes",
             "log.access", "log.level", "shutdown.drain", "shutdown.grace",
             "gateway.listen", "gateway.targets", "gateway.idle_timeout", "gateway.target_idle_timeout",
-            "gateway.connect_timeout", "gateway.routing", "gateway.deregistration_delay",
+            "gateway.connect_timeout", "gateway.client_keepalive", "gateway.routing", "gateway.deregistration_delay",
             "gateway.health_check.path", "gateway.health_check.interval", "gateway.health_check.timeout",
             "gateway.health_check.healthy_threshold", "gateway.health_check.unhealthy_threshold",
             "gateway.health_check.matcher", "gateway.log.access", "gateway.log.format",

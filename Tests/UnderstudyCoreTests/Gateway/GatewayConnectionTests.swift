@@ -88,4 +88,50 @@ import UnderstudyNet
             #expect(try client.readResponse().status == 408, "a head not finished within the idle timeout")
         }
     }
+
+    /// ALB's client keepalive duration: an older connection gets `Connection: close` on its
+    /// next response (1 s here; ALB allows 60 s at least, so the config refuses less).
+    @Test func aConnectionPastTheClientKeepaliveIsClosed() async throws {
+        try await withTestServer { (target: TestServer) async throws in
+            try await withTestGateway(makeGatewayConfig(targets: [target.dataPort]) { $0.clientKeepalive = ConfigDuration(.seconds(1)) }) { (gateway: TestGateway) async throws in
+                let client = try gateway.client()
+                try client.send("GET /get HTTP/1.1\r\nHost: a\r\n\r\n")
+                #expect(try client.readResponse().header("Connection") == nil)
+                usleep(1_100_000)
+                try client.send("GET /get HTTP/1.1\r\nHost: a\r\n\r\n")
+                let last = try client.readResponse()
+                #expect(last.status == 200 && last.header("Connection") == "close")
+                #expect(client.waitForEnd() == .eof)
+            }
+        }
+    }
+
+    /// "failed to establish a connection to the target before the connection timeout
+    /// expired": 504. The target's accept queue is full, so its kernel drops the SYN.
+    @Test func aTargetThatCannotBeConnectedIs504() async throws {
+        let full = try ListeningSocket(address: ListenAddress(host: "127.0.0.1", port: 0), backlog: 1)
+        defer { full.close() }
+        let address = try SocketAddress(resolving: ListenAddress(host: "127.0.0.1", port: full.boundAddress.port))
+        let fillers = try (0..<4).map { _ in try TCPStream.connect(to: address).stream }
+        defer { fillers.forEach { $0.close() } }
+        try await withTestGateway(makeGatewayConfig(targets: [full.boundAddress.port]) {
+            $0.connectTimeout = ConfigDuration(.milliseconds(300))
+        }) { (gateway: TestGateway) async throws in
+            let started = ContinuousClock.now
+            #expect(try gateway.get("/").status == 504)
+            #expect(ContinuousClock.now - started >= .milliseconds(300))
+            let line = try #require(gateway.waitForAccessLog(count: 1).first)
+            #expect(line[8] == "504" && line[9] == "-")
+        }
+    }
+
+    @Test func metricsCountRequestsByStatusAndCause() async throws {
+        try await withTestGateway(makeGatewayConfig()) { (gateway: TestGateway) async throws in
+            _ = try gateway.get("/")
+            _ = gateway.waitForAccessLog(count: 1)
+            let metrics = try gateway.admin("GET", "/metrics").bodyText
+            #expect(metrics.contains(#"understudy_gateway_requests_total{elb_status_code="503",target_status_code="-"} 1"#))
+            #expect(metrics.contains(#"understudy_gateway_errors_total{cause="no_targets",status="503"} 1"#))
+        }
+    }
 }
