@@ -45,6 +45,16 @@ public struct RequestParser {
         return true
     }
 
+    /// The framing of the body still to come after a head (`.none` when it has none): what
+    /// a proxy forwards it in.
+    public var pendingBody: BodyFraming {
+        switch state {
+        case .body(_, let remaining): .contentLength(remaining)
+        case .chunked: .chunked
+        case .head, .headDone: .none
+        }
+    }
+
     /// True while reading a body (the head is done).
     public var isReadingBody: Bool {
         if case .head = state { return false }

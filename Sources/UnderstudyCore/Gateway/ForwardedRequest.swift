@@ -34,27 +34,10 @@ enum ForwardedRequest {
         var listenerPortText: String { String(listenerPort) }
     }
 
-    /// How the forwarded body is framed: as the client framed it (the parser has checked it).
-    enum Framing: Equatable {
-        case none
-        case length(Int)
-        case chunked
-
-        init(_ head: RequestHead, collectedBody: [UInt8]) {
-            if !collectedBody.isEmpty {
-                self = .length(collectedBody.count)
-            } else if head.headers["Transfer-Encoding"] != nil {
-                self = .chunked
-            } else if let length = head.headers["Content-Length"].flatMap({ Int($0.trimmingOWS()) }), length > 0 {
-                self = .length(length)
-            } else {
-                self = .none
-            }
-        }
-    }
-
-    /// The head (and a body collected already, if any) for `request`.
-    static func bytes(for request: HTTPRequest, _ context: Context) -> [UInt8] {
+    /// The head (and a body collected already, if any) for `request`. A streamed body goes
+    /// in the framing the parser read from the client's head (`streamedBody`), never
+    /// re-read from the header text (`Content-Length: 5, 5` is 5 to the parser).
+    static func bytes(for request: HTTPRequest, streamedBody: BodyFraming = .none, _ context: Context) -> [UInt8] {
         let headers = request.headers
         // Fields the client named in Connection are hop-by-hop too.
         var named: [Substring] = []
@@ -102,8 +85,8 @@ enum ForwardedRequest {
         line("X-Forwarded-Port: ", context.listenerPortText)
         line("X-Amzn-Trace-Id: ", context.traceID)
         let method = request.method
-        switch Framing(request.head, collectedBody: request.body) {
-        case .length(let length): line("Content-Length: ", String(length))
+        switch request.body.isEmpty ? streamedBody : .contentLength(request.body.count) {
+        case .contentLength(let length): line("Content-Length: ", String(length))
         case .chunked: line("Transfer-Encoding: ", "chunked")
         case .none where method == "POST" || method == "PUT" || method == "PATCH": line("Content-Length: ", "0")
         case .none: break

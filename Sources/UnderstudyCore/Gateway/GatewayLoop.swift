@@ -40,7 +40,7 @@ final class GatewayLoop {
         }
         record.target = pick.name
         exchange.proxyRecord = record
-        let forwarded = ForwardedRequest.bytes(for: request, .init(
+        let forwarded = ForwardedRequest.bytes(for: request, streamedBody: exchange.streamedBodyFraming, .init(
             clientIP: ForwardedRequest.host(of: exchange.remoteAddress), scheme: scheme, listenerPort: listenerPort,
             traceID: traceID, fallbackHost: listener.description))
         let proxied = ProxiedRequest(exchange: exchange, pick: pick, gateway: self)

@@ -48,7 +48,7 @@ final class ProxiedRequest: TargetConnectionDelegate {
             exchange.onBodyEnd = { [weak connection] in connection?.finishBody() }
         }
         connection.send(bytes, method: exchange.request.method, delegate: self, bodyFollows: streaming,
-                        chunked: streaming && ForwardedRequest.Framing(exchange.request.head, collectedBody: []) == .chunked)
+                        chunked: streaming && exchange.streamedBodyFraming == .chunked)
     }
 
     private var now: UInt64 { EventLoop.monotonicNow() }
@@ -123,8 +123,10 @@ final class ProxiedRequest: TargetConnectionDelegate {
     }
 
     func targetFailed(_ failure: TargetFailure) {
+        // A head held back is sent first, so the client sees what it would have without the
+        // hold: the target's head and the body so far, then the reset.
+        targetReadDrained()
         guard finish() else { return }
-        heldHead = nil   // nothing of it was sent: the client gets the gateway's answer
         let cause = failure.cause
         updateRecord { record in
             record.cause = cause
@@ -151,10 +153,15 @@ final class ProxiedRequest: TargetConnectionDelegate {
     /// target connection (mid-exchange) is closed, never reused.
     private func clientLeft() {
         let midBody = exchange.isReceivingBody
+        let rejection = exchange.bodyRejection
         guard finish() else { return }
         connection?.close()
-        if !hasStartedAnswer {
-            updateRecord { record in
+        guard !hasStartedAnswer else { return }
+        updateRecord { record in
+            if let rejection {
+                // The body was abandoned and the client is answered: 408 (silent) or 400.
+                record.elbStatus = rejection.status
+            } else {
                 // ALB: 400 when "the client closed the connection before sending the full
                 // request body", else 460.
                 record.cause = midBody ? .clientClosedMidBody : .clientClosed

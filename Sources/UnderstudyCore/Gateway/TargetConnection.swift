@@ -47,8 +47,12 @@ final class TargetConnection: EventHandler {
     private var isChunkedBody = false
     private var isBackedUp = false
     private var hasReportedRequest = false
-    /// The target signalled something (bytes, a FIN) while the connection sat in the pool.
+    /// The target signalled something (bytes, a FIN) while the connection sat in the pool,
+    /// or more may have been waiting when it went there (its last read filled the buffer).
     private var sawEventWhileIdle = false
+    /// Queued in the pool's end-of-iteration reads (once, however many flushes ask).
+    var isReadQueued = false
+    private var lastReadFilledBuffer = false
     /// Unsent request bytes beyond which the client's body is paused.
     static let backpressureMark = 256 * 1024
     private var keepsConnection = true
@@ -216,6 +220,7 @@ final class TargetConnection: EventHandler {
             switch stream.read(into: buffer) {
             case .bytes(let count):
                 lastActivity = loop.now
+                lastReadFilledBuffer = count == buffer.count
                 consume(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
             case .wouldBlock:
                 delegate?.targetReadDrained()
@@ -304,6 +309,8 @@ final class TargetConnection: EventHandler {
         if keepsConnection && stream != nil && pool.mayKeep(self) {
             state = .idle
             idleSince = loop.now
+            // Edge-triggered: bytes already queued behind a full read raise no new event.
+            sawEventWhileIdle = lastReadFilledBuffer
             isReadingPaused = false
             pool.checkIn(self)
         } else {

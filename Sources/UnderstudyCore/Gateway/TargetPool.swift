@@ -40,6 +40,8 @@ final class TargetPool {
     /// another connection's handler could reenter it (a pipelined request dispatched from
     /// inside a response) or clobber bytes it is parsing.
     func readLater(_ connection: TargetConnection) {
+        guard !connection.isReadQueued else { return }
+        connection.isReadQueued = true
         pendingReads.append(connection)
     }
 
@@ -47,7 +49,10 @@ final class TargetPool {
         while !pendingReads.isEmpty {
             let batch = pendingReads
             pendingReads = []
-            for connection in batch { connection.readResponse() }
+            for connection in batch {
+                connection.isReadQueued = false
+                connection.readResponse()
+            }
         }
     }
 

@@ -38,6 +38,11 @@ public final class Exchange {
     var onOutputDrained: (() -> Void)?
     /// A streamed request body is still arriving (planes that stream request bodies).
     var isReceivingBody = false
+    /// How that body is framed, as the parser read the head (a proxy forwards it so).
+    var streamedBodyFraming = BodyFraming.none
+    /// Why a streamed body was abandoned (the client silent past the deadline: 408;
+    /// malformed chunks: 400), set before the handler hears the cancel.
+    var bodyRejection: RequestRejection?
     /// The handler cannot take more body now; bytes wait in the connection (backpressure).
     var isBodyPaused = false
     /// Each piece of a streamed request body, framing removed, then the end.
@@ -159,12 +164,18 @@ public final class Exchange {
         connection.isStalled = true
     }
 
-    /// Stops taking body pieces until `resumeBody`; the connection holds the bytes.
-    func pauseBody() { isBodyPaused = true }
+    /// Stops taking body pieces until `resumeBody`; the connection holds the bytes, and
+    /// the client's body deadline waits (it is not the client that is slow).
+    func pauseBody() {
+        guard !isBodyPaused else { return }
+        isBodyPaused = true
+        connection?.suspendBodyDeadline()
+    }
 
     func resumeBody() {
         guard isBodyPaused else { return }
         isBodyPaused = false
+        connection?.resumeBodyDeadline()
         connection?.processInbound()
     }
 

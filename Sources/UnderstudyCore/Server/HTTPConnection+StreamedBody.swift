@@ -38,7 +38,8 @@ extension HTTPConnection {
     /// client finished sending before the body's end.
     func feedInboundBody() {
         guard !isParsing, phase != .closed, phase != .lingering else { return }
-        if !inbound.isEmpty {
+        // Even with nothing buffered: a body whose last piece paused it still has its end to report.
+        if !inbound.isEmpty || current?.isBodyPaused == false {
             isParsing = true
             let consumed = { [inbound] in inbound.withUnsafeBytes { feedBody($0) } }()
             isParsing = false
@@ -61,16 +62,25 @@ extension HTTPConnection {
         processInbound()   // the body is complete: a pipelined request may wait
     }
 
+    func suspendBodyDeadline() {
+        if deadlineKind == .body { clearDeadline() }
+    }
+
+    func resumeBodyDeadline() {
+        if current?.isReceivingBody == true { setDeadline(.body) }
+    }
+
     /// A streamed body that cannot complete (malformed chunks, the client silent past the
     /// body deadline): the handler is told (cancel), and the client gets the rejection if
     /// no answer has begun, else a reset.
     func abandonStreamedBody(_ exchange: Exchange, _ rejection: RequestRejection) {
-        exchange.isReceivingBody = false
+        exchange.bodyRejection = rejection
         exchange.onBodyPart = nil
         exchange.onBodyEnd = nil
         let cancel = exchange.onCancel
         exchange.onCancel = nil
         cancel?()
+        exchange.isReceivingBody = false
         guard exchange === current, phase != .closed else { return }
         if exchange.isAnswered { return abortNow(.error) }
         currentKeepAlive = false

@@ -201,8 +201,9 @@ final class HTTPConnection: EventHandler {
                         stream.enableNoDelay()
                         writeRaw("HTTP/1.1 100 Continue\r\n\r\n")
                     }
-                    if parser.streamsBodies {
-                        dispatch(HTTPRequest(head: head), streamingBody: true)
+                    let framing = parser.pendingBody
+                    if parser.streamsBodies && framing != .none {
+                        dispatch(HTTPRequest(head: head), streamingBody: framing)
                         offset += feedBody(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
                     }
                 }
@@ -239,7 +240,8 @@ final class HTTPConnection: EventHandler {
 
     // MARK: Dispatch
 
-    private func dispatch(_ request: HTTPRequest, streamingBody: Bool = false) {
+    /// `streamingBody`: the body that follows the head, fed later (`feedBody`).
+    private func dispatch(_ request: HTTPRequest, streamingBody: BodyFraming = .none) {
         requestCount += 1
         // A reused connection may carry a response while the last is unacknowledged (pipelining):
         // Nagle would hold it for the client's delayed ACK. One-request connections skip the call.
@@ -261,8 +263,9 @@ final class HTTPConnection: EventHandler {
         let exchange = Exchange(request: request, requestID: requestID, connectionID: id, requestNumber: requestCount,
                                 remoteAddress: stream.peerAddress, loop: loop, connection: self)
         current = exchange
-        if streamingBody {
+        if streamingBody != .none {
             exchange.isReceivingBody = true
+            exchange.streamedBodyFraming = streamingBody
             setDeadline(.body)
         }
         context.handler(exchange)
