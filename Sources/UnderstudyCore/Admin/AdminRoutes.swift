@@ -13,8 +13,7 @@ struct AdminRoutes {
         let path = request.path
         guard AdminAuthorization(token: token).allows(request) else {
             exchange.route = "unauthorized"
-            return exchange.respond(AdminResponse.error(401, "missing or wrong bearer token", field: "Authorization",
-                                                        headers: ["WWW-Authenticate": #"Bearer realm="understudy""#]))
+            return exchange.respond(AdminResponse.unauthorized)
         }
         switch (request.method, path) {
         case ("GET", "/api/state"), ("HEAD", "/api/state"):
@@ -67,6 +66,12 @@ enum AdminResponse {
         var body = (try? encoder.encode(value)).map(Array.init) ?? Array("{}".utf8)
         body.append(UInt8(ascii: "\n"))
         return HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
+    }
+
+    /// 401 for a missing or wrong bearer token.
+    static var unauthorized: HTTPResponse {
+        error(401, "missing or wrong bearer token", field: "Authorization",
+              headers: ["WWW-Authenticate": #"Bearer realm="understudy""#])
     }
 
     static func error(_ status: Int, _ message: String, field: String? = nil, headers: HTTPHeaders = HTTPHeaders()) -> HTTPResponse {

@@ -13,8 +13,7 @@ struct GatewayAdminRoutes {
         let path = request.path
         guard AdminAuthorization(token: gateway.config.admin.token).allows(request) else {
             exchange.route = "unauthorized"
-            return exchange.respond(AdminResponse.error(401, "missing or wrong bearer token", field: "Authorization",
-                                                        headers: ["WWW-Authenticate": #"Bearer realm="understudy""#]))
+            return exchange.respond(AdminResponse.unauthorized)
         }
         switch (request.method, path) {
         case ("GET", "/api/targets"), ("HEAD", "/api/targets"):

@@ -43,16 +43,7 @@ extension HTTPConnection {
             isParsing = true
             let consumed = { [inbound] in inbound.withUnsafeBytes { feedBody($0) } }()
             isParsing = false
-            if phase == .closed { return }
-            if consumed >= inbound.count {
-                inbound = []
-            } else if consumed > 0 {
-                inbound.removeFirst(consumed)
-            }
-            if readBlockedByBacklog && inbound.count < Self.inboundLimit {
-                readBlockedByBacklog = false
-                return readAvailable()
-            }
+            if phase == .closed || trimInbound(consumed) { return }
         }
         if let exchange = current, exchange.isReceivingBody {
             // The body ended early: the client is gone (its handler hears it as a cancel).

@@ -147,20 +147,25 @@ final class HTTPConnection: EventHandler {
             // empties it) while the bytes are being read. The copy is gone before the trim.
             let consumed = { [inbound] in inbound.withUnsafeBytes { process($0) } }()
             if phase == .closed { return }
-            if consumed >= inbound.count {
-                inbound = []
-            } else if consumed > 0 {
-                inbound.removeFirst(consumed)
-            }
-            if readBlockedByBacklog && inbound.count < Self.inboundLimit {
-                readBlockedByBacklog = false
-                readAvailable()
-                return
-            }
+            if trimInbound(consumed) { return }
         }
         if peerFinished && current == nil && !hasPendingOutput && (phase == .awaitingRequest || phase == .readingRequest) {
             close(.clientClose)
         }
+    }
+
+    /// Drops `consumed` bytes from `inbound`, then resumes reading a backlog that fits again;
+    /// true if it did (that read carries on from there).
+    func trimInbound(_ consumed: Int) -> Bool {
+        if consumed >= inbound.count {
+            inbound = []
+        } else if consumed > 0 {
+            inbound.removeFirst(consumed)
+        }
+        guard readBlockedByBacklog && inbound.count < Self.inboundLimit else { return false }
+        readBlockedByBacklog = false
+        readAvailable()
+        return true
     }
 
     private func beginRequest() {
