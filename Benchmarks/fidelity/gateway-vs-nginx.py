@@ -5,7 +5,8 @@ so users see where nginx's semantics differ from ALB's. Two scenarios:
 
   1. incident 1, the slow SendMessage: the target stores the message, then answers after
      --delay; the gateway's --idle-timeout and nginx's proxy_read_timeout (the same value)
-     cut it short: status, time to the answer, and whether the message was stored anyway;
+     cut it short: status, time to the answer and how long after the timeout it came
+     (--repeat calls), and whether the messages were stored anyway;
   2. incident 3, the keep-alive race: the target's keep-alive (--target-keepalive) is shorter
      than the gap between two requests on the proxy's pooled connection (--gap), GET and
      POST: the gateway reuses the connection as ALB does (502); nginx notices the target's
@@ -24,6 +25,7 @@ import http.client
 import json
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,6 +124,7 @@ def main():
     parser.add_argument("--delay", type=float, default=4, help="SendMessage answers after this many seconds")
     parser.add_argument("--target-keepalive", type=float, default=0.5, help="the race target's keep-alive (s)")
     parser.add_argument("--gap", type=float, default=1.0, help="seconds between the two race requests")
+    parser.add_argument("--repeat", type=int, default=5, help="SendMessage calls through each proxy")
     args = parser.parse_args()
     if not os.access(args.binary, os.X_OK):
         raise SystemExit(f"{args.binary} not found: swift build -c release")
@@ -157,10 +160,14 @@ def main():
             for proxy, port in [("gateway", gateway), ("nginx", nginx)]:
                 if name == "slow":
                     purge(admin, "jobs")
-                    status, took = send_message(port, queue_url)
+                    outcomes = [send_message(port, queue_url) for _ in range(args.repeat)]
                     time.sleep(0.2)
-                    rows.append((proxy, f"SendMessage, target answers after {args.delay:g}s", str(status), f"{took:.3f}s",
-                                 f"stored: {visible(admin, 'jobs')}"))
+                    late = sorted((took - args.idle_timeout) * 1000 for _, took in outcomes)
+                    statuses = sorted({str(status) for status, _ in outcomes})
+                    rows.append((proxy, f"SendMessage x{args.repeat}, target answers after {args.delay:g}s", "/".join(statuses),
+                                 f"{statistics.median(took for _, took in outcomes):.3f}s",
+                                 f"after the timeout: +{statistics.median(late):.1f} ms median, +{late[-1]:.1f} ms max; "
+                                 f"stored: {visible(admin, 'jobs')} of {args.repeat}"))
                 else:
                     for method in ["GET", "POST"]:
                         statuses = race(port, method, args.gap)
