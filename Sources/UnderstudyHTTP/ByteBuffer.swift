@@ -76,6 +76,17 @@ public final class ByteBuffer {
     }
 
     /// A decimal integer, negative ones with `-`.
+    /// `value / 1000` with three decimals (`12345` → `12.345`): milliseconds as seconds,
+    /// microseconds as milliseconds. `value` is not negative.
+    public func appendThousandths(_ value: Int) {
+        appendDecimal(value / 1000)
+        append(UInt8(ascii: "."))
+        let fraction = value % 1000
+        append(UInt8(ascii: "0") + UInt8(fraction / 100))
+        append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        append(UInt8(ascii: "0") + UInt8(fraction % 10))
+    }
+
     public func appendDecimal(_ value: Int) {
         if used + 20 > capacity { grow(20) }
         var position = used

@@ -170,21 +170,14 @@ final class GatewayAccessLog: RequestObserver {
     /// `seconds(_:)` written straight into the line.
     static func appendSeconds(_ value: Double, to buffer: ByteBuffer) {
         guard value >= 0 else { return buffer.append("-1") }
-        let millis = Int((value * 1000).rounded())
-        buffer.appendDecimal(millis / 1000)
-        buffer.append(UInt8(ascii: "."))
-        let fraction = millis % 1000
-        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 100))
-        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
-        buffer.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        buffer.appendThousandths(Int((value * 1000).rounded()))
     }
 
     /// Seconds with millisecond precision (`0.001`), or `-1`.
     static func seconds(_ value: Double) -> String {
-        guard value >= 0 else { return "-1" }
-        let millis = Int((value * 1000).rounded())
-        let fraction = millis % 1000
-        return "\(millis / 1000)." + (fraction < 10 ? "00" : fraction < 100 ? "0" : "") + "\(fraction)"
+        let buffer = ByteBuffer(capacity: 24)
+        appendSeconds(value, to: buffer)
+        return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
     /// A quoted field's value with `"` and `\` escaped and control bytes dropped.

@@ -62,13 +62,7 @@ public struct JSONLine {
     /// A number with three decimals (milliseconds with µs precision).
     public mutating func add(_ name: StaticString, milliseconds nanoseconds: UInt64) {
         key(name)
-        let micros = Int(clamping: nanoseconds / 1_000)
-        buffer.appendDecimal(micros / 1_000)
-        buffer.append(UInt8(ascii: "."))
-        let fraction = micros % 1_000
-        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 100))
-        buffer.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
-        buffer.append(UInt8(ascii: "0") + UInt8(fraction % 10))
+        buffer.appendThousandths(Int(clamping: nanoseconds / 1_000))
     }
 
     /// Closes the object and appends a newline.
