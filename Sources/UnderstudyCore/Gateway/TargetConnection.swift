@@ -35,7 +35,6 @@ final class TargetConnection: EventHandler {
     private(set) var state = State.closed
     /// Monotonic ns when it went back to the pool.
     private(set) var idleSince: UInt64 = 0
-    private(set) var requestsCarried = 0
     private var stream: TCPStream?
     private var delegate: TargetConnectionDelegate?
     /// ALB: "The target response header exceeded 32 K for the entire response header": 502.
@@ -305,7 +304,6 @@ final class TargetConnection: EventHandler {
     private func finishExchange() {
         let delegate = self.delegate
         self.delegate = nil
-        requestsCarried += 1
         if keepsConnection && stream != nil && pool.mayKeep(self) {
             state = .idle
             idleSince = loop.now

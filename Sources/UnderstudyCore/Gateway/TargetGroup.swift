@@ -131,11 +131,6 @@ final class TargetGroup: Sendable {
         }
     }
 
-    /// Requests in flight to target `id` (0 once it is gone).
-    func inFlight(_ id: UInt64) -> Int {
-        state.withLock { state in state.targets.first(where: { $0.id == id })?.inFlight ?? 0 }
-    }
-
     /// Records one health check of target `id`; returns the transition it caused, with the
     /// target's name, if it moved. Draining and removed targets ignore late results.
     func recordCheck(_ id: UInt64, passed: Bool, failure: (reason: String, description: String)?,

@@ -56,10 +56,6 @@ final class TargetPool {
         }
     }
 
-    /// Open connections, idle ones included.
-    var openCount: Int { open.count }
-    var idleCount: Int { idle.values.reduce(0) { $0 + $1.count } }
-
     /// A connection to `pick`'s target: the most recently used idle one that has not
     /// outlived the target idle timeout, else a new one (connected by its first `send`).
     func connection(for pick: TargetGroup.Pick) -> TargetConnection {
