@@ -26,4 +26,19 @@ enum ByteScan {
         }
         return !bad
     }
+
+    /// True when `bytes` spell `lowercase` (a lowercase ASCII name), ignoring ASCII case.
+    @inline(__always)
+    static func equalsIgnoringCase(_ bytes: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard bytes.count == lowercase.utf8CodeUnitCount else { return false }
+        let expected = lowercase.utf8Start
+        var differs: UInt8 = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            // Only letters fold: `|0x20` maps A–Z onto a–z and leaves the name's `-` alone.
+            let folded = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            differs |= folded ^ expected[index]
+        }
+        return differs == 0
+    }
 }

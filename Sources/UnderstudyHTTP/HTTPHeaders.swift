@@ -74,6 +74,14 @@ public struct HTTPHeaders: Sequence, Equatable, Sendable, ExpressibleByDictionar
         return fields.filter { $0.name.equalsIgnoringASCIICase(name) }.map(\.value)
     }
 
+    /// How many `name` fields there are; allocates nothing.
+    public func count(of name: String) -> Int {
+        guard mayContain(name) else { return 0 }
+        var count = 0
+        for field in fields where field.name.equalsIgnoringASCIICase(name) { count += 1 }
+        return count
+    }
+
     /// True if a `name` field lists `token` (ASCII case-insensitive); allocates nothing.
     public func contains(_ name: String, token: String) -> Bool {
         guard mayContain(name) else { return false }

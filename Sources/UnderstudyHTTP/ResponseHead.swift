@@ -4,6 +4,11 @@ public struct ResponseHead: Equatable, Sendable {
     public var status: Int
     public var reason: String
     public var headers: HTTPHeaders
+    /// Read for a proxy (`ResponseStreamParser(forwarding: true)`): the end-to-end fields as
+    /// `name: value` CR LF lines, ready to pass on; `headers` then holds only the framing
+    /// fields (`Content-Length`, `Transfer-Encoding`, `Connection`), and the other hop-by-hop
+    /// ones (`Keep-Alive`, `Proxy-Connection`, `Trailer`, `Upgrade`) are left out.
+    public var forwardedFields: [UInt8] = []
 
     public init(version: HTTPVersion = .http1_1, status: Int, reason: String = "", headers: HTTPHeaders = HTTPHeaders()) {
         self.version = version
@@ -84,7 +89,7 @@ public enum ResponseFraming: Equatable, Sendable {
         // splitting (`subscript` checks the name's length bit before scanning).
         if head.headers["Transfer-Encoding"] == nil, let value = head.headers["Content-Length"],
            !value.isEmpty, value.utf8.count <= 18, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-           head.headers.values("Content-Length").count == 1, let length = Int(value) {
+           head.headers.count(of: "Content-Length") == 1, let length = Int(value) {
             return length == 0 ? .none : .contentLength(length)
         }
         let codings = head.headers.values("Transfer-Encoding").flatMap { $0.split(separator: ",") }

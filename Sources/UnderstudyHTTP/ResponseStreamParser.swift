@@ -21,6 +21,8 @@ public struct ResponseStreamParser {
     }
 
     public let headLimit: Int
+    /// Heads are read for a proxy (see `ResponseHead.forwardedFields`).
+    public let forwarding: Bool
     /// Body bytes allowed in one response (`Int.max` when streaming).
     public let bodyLimit: Int
     private var requestMethod: String
@@ -29,10 +31,11 @@ public struct ResponseStreamParser {
     private var bodyBytes = 0
     private var chunkScratch: [UInt8] = []
 
-    public init(requestMethod: String = "GET", headLimit: Int = 64 * 1024, bodyLimit: Int = .max) {
+    public init(requestMethod: String = "GET", headLimit: Int = 64 * 1024, bodyLimit: Int = .max, forwarding: Bool = false) {
         self.requestMethod = requestMethod
         self.headLimit = headLimit
         self.bodyLimit = bodyLimit
+        self.forwarding = forwarding
     }
 
     /// True once any byte of the awaited response has arrived.
@@ -150,7 +153,7 @@ public struct ResponseStreamParser {
                 return nil
             }
             guard end - start <= headLimit else { throw .headTooLarge(limit: headLimit) }
-            return (end, try ResponseHeadParser().parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
+            return (end, try ResponseHeadParser(forwarding: forwarding).parse(UnsafeRawBufferPointer(rebasing: bytes[start..<end])))
         }
         let previous = headBytes.count
         headBytes.append(contentsOf: bytes)
@@ -161,7 +164,7 @@ public struct ResponseStreamParser {
         }
         guard end <= headLimit else { throw .headTooLarge(limit: headLimit) }
         let head = try headBytes.withUnsafeBytes { raw in
-            Result { () throws(ResponseParseError) in try ResponseHeadParser().parse(UnsafeRawBufferPointer(rebasing: raw[..<end])) }
+            Result { () throws(ResponseParseError) in try ResponseHeadParser(forwarding: forwarding).parse(UnsafeRawBufferPointer(rebasing: raw[..<end])) }
         }.get()
         headBytes.removeAll(keepingCapacity: true)
         return (end - previous, head)

@@ -98,6 +98,46 @@ import Testing
         #expect(throws: ResponseParseError.truncatedBody) { try parser.finishAtEndOfStream() }
     }
 
+    /// For a proxy: end-to-end fields come as wire bytes (name's case kept, value trimmed),
+    /// framing fields as headers, other hop-by-hop fields nowhere; a head split across reads
+    /// gives the same.
+    @Test(arguments: [1, 7, 1000])
+    func aForwardingParserPassesEndToEndFieldsAsBytes(splitAt: Int) throws {
+        let wire = Array(("HTTP/1.1 200 OK\r\nX-Rehearsal:  yes \r\nKeep-Alive: timeout=5\r\nCONTENT-LENGTH: 2\r\n"
+            + "Proxy-Connection: keep-alive\r\nSet-Cookie: a=1\r\nConnection: close\r\nUpgrade: h2c\r\nTrailer: X\r\n"
+            + "Transfer-Encodings: none\r\n\r\nok").utf8)
+        var parser = ResponseStreamParser(forwarding: true)
+        var head: ResponseHead?
+        var completed: Bool?
+        for part in [Array(wire.prefix(splitAt)), Array(wire.dropFirst(splitAt))] where !part.isEmpty {
+            var offset = 0
+            parsing: while true {
+                let (consumed, event) = try part.withUnsafeBytes { raw in
+                    try parser.parse(UnsafeRawBufferPointer(rebasing: raw[offset...])) { _ in }
+                }
+                offset += consumed
+                switch event {
+                case .head(let parsed): head = parsed
+                case .complete(let keeps): completed = keeps; break parsing
+                case .needMore: break parsing
+                }
+            }
+        }
+        let parsed = try #require(head)
+        #expect(String(decoding: parsed.forwardedFields, as: UTF8.self)
+            == "X-Rehearsal: yes\r\nSet-Cookie: a=1\r\nTransfer-Encodings: none\r\n")
+        #expect(parsed.headers.map { $0.name } == ["CONTENT-LENGTH", "Connection"])
+        #expect(completed == false, "Connection: close is still read")
+    }
+
+    @Test func aPlainParserKeepsEveryFieldAsAHeader() throws {
+        var parser = ResponseStreamParser()
+        let wire = Array("HTTP/1.1 204 No Content\r\nKeep-Alive: timeout=5\r\nX-A: 1\r\n\r\n".utf8)
+        let (_, event) = try wire.withUnsafeBytes { try parser.parse($0) { _ in } }
+        guard case .head(let head) = event else { Issue.record("no head: \(event)"); return }
+        #expect(head.headers.count == 2 && head.forwardedFields.isEmpty)
+    }
+
     @Test func theBodyLimitHoldsForEveryFraming() throws {
         #expect(throws: ResponseParseError.bodyTooLarge(limit: 4)) {
             try Self.read([Array("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello".utf8)], bodyLimit: 4)

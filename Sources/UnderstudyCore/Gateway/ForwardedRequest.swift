@@ -112,10 +112,11 @@ enum ForwardedRequest {
 
     /// The host part of `host:port` or `[v6]:port` (an address as the access log shows it).
     static func host(of address: String) -> String {
-        if address.hasPrefix("["), let close = address.firstIndex(of: "]") {
-            return String(address[address.index(after: address.startIndex)..<close])
+        let bytes = address.utf8
+        if bytes.first == UInt8(ascii: "["), let close = bytes.firstIndex(of: UInt8(ascii: "]")) {
+            return String(address[bytes.index(after: bytes.startIndex)..<close])
         }
-        guard let colon = address.lastIndex(of: ":") else { return address }
+        guard let colon = bytes.lastIndex(of: UInt8(ascii: ":")) else { return address }
         return String(address[..<colon])
     }
 }

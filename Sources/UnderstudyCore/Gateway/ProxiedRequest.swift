@@ -69,11 +69,13 @@ final class ProxiedRequest: TargetConnectionDelegate {
     func targetSentHead(_ head: ResponseHead) {
         headAt = now
         if sentAt == 0 { sentAt = headAt }   // answered before the request was all written
+        // The target's end-to-end fields pass through as they came (the parser left out the
+        // hop-by-hop ones); a body framed by chunks or the close goes to the client chunked,
+        // a length passes through.
+        exchange.forwardedFields = head.forwardedFields
         var headers = HTTPHeaders()
-        for field in head.headers where !Self.isHopByHop(field.name) { headers.add(field.name, field.value) }
-        // A body framed by chunks or the close goes to the client chunked; a length passes through.
-        if head.headers.contains("Transfer-Encoding", token: "chunked") || head.headers["Content-Length"] == nil {
-            headers.remove("Content-Length")
+        if head.headers["Transfer-Encoding"] == nil, let length = head.headers["Content-Length"] {
+            headers.add("Content-Length", length)
         }
         updateRecord { record in
             record.requestProcessingTime = Self.seconds(sentAt &- exchange.startedAt)
@@ -183,16 +185,5 @@ final class ProxiedRequest: TargetConnectionDelegate {
     private func updateRecord(_ change: (inout ProxyRecord) -> Void) {
         guard exchange.proxyRecord != nil else { return }
         change(&exchange.proxyRecord!)
-    }
-
-    /// Response fields that describe the target connection, not the answer (RFC 9110 §7.6.1).
-    private static func isHopByHop(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 7: name.equalsIgnoringASCIICase("Trailer") || name.equalsIgnoringASCIICase("Upgrade")
-        case 10: name.equalsIgnoringASCIICase("Connection") || name.equalsIgnoringASCIICase("Keep-Alive")
-        case 16: name.equalsIgnoringASCIICase("Proxy-Connection")
-        case 17: name.equalsIgnoringASCIICase("Transfer-Encoding")
-        default: false
-        }
     }
 }

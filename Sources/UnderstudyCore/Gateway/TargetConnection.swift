@@ -38,7 +38,7 @@ final class TargetConnection: EventHandler {
     private var stream: TCPStream?
     private var delegate: TargetConnectionDelegate?
     /// ALB: "The target response header exceeded 32 K for the entire response header": 502.
-    private var parser = ResponseStreamParser(headLimit: 32 * 1024)
+    private var parser = ResponseStreamParser(headLimit: 32 * 1024, forwarding: true)
     private var outgoing: [UInt8] = []
     private var written = 0
     /// The request's last byte has been handed over (a streamed body may follow the head).
@@ -46,8 +46,10 @@ final class TargetConnection: EventHandler {
     private var isChunkedBody = false
     private var isBackedUp = false
     private var hasReportedRequest = false
-    /// The target signalled something (bytes, a FIN) while the connection sat in the pool,
-    /// or more may have been waiting when it went there (its last read filled the buffer).
+    /// Input may wait whose readiness was already reported (edge-triggered polling will not
+    /// report it again): the target signalled something (bytes, a FIN) while the connection
+    /// sat in the pool or was connecting, or its last read filled the buffer. Cleared by the
+    /// next read; until then a sent request is followed by a read of its own.
     private var sawEventWhileIdle = false
     /// Queued in the pool's end-of-iteration reads (once, however many flushes ask).
     var isReadQueued = false
@@ -89,7 +91,6 @@ final class TargetConnection: EventHandler {
             // the connection is out of step, as a closed one is.
             // Asked only when the target signalled something meanwhile (a syscall per reuse otherwise).
             if sawEventWhileIdle, let stream, stream.pendingByteCount > 0 { return fail(.closed) }
-            sawEventWhileIdle = false
             armTimer(at: lastActivity &+ pool.idleTimeout)
             flush()
         } else {
@@ -134,11 +135,12 @@ final class TargetConnection: EventHandler {
             guard let stream else { return }
             let code = stream.pendingConnectError
             if code != 0 { return fail(.connectFailed(errno: code)) }
+            if !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) { sawEventWhileIdle = true }
             guard readiness.contains(.writable) else { return }
             connected()
         case .exchanging:
             if readiness.contains(.writable) && written < outgoing.count { flush() }
-            if state == .exchanging { readResponse() }
+            if state == .exchanging && !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) { readResponse() }
         }
     }
 
@@ -194,9 +196,10 @@ final class TargetConnection: EventHandler {
             hasReportedRequest = true
             delegate?.targetReceivedRequest()
         }
-        // Whatever the target sent meanwhile (its FIN on a reused connection among it) is
-        // read at the end of this loop iteration, outside the caller's stack.
-        if state == .exchanging { pool.readLater(self) }
+        // Whatever the target sent while the connection was idle (its FIN on a reused
+        // connection among it) raises no new event: it is read at the end of this loop
+        // iteration, outside the caller's stack. Anything arriving later does raise one.
+        if state == .exchanging && sawEventWhileIdle { pool.readLater(self) }
     }
 
     /// Stops reading the response while the client is slow to take it (backpressure).
@@ -215,6 +218,7 @@ final class TargetConnection: EventHandler {
     func readResponse() {
         guard let stream else { return }
         let buffer = pool.readBuffer
+        sawEventWhileIdle = false
         while state == .exchanging && !isReadingPaused {
             switch stream.read(into: buffer) {
             case .bytes(let count):

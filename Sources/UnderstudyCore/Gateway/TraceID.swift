@@ -28,7 +28,8 @@ struct TraceIDGenerator {
             prefix.withUTF8Buffer { for byte in $0 { buffer[index] = byte; index += 1 } }
             func put(_ value: UInt64, digits: Int) {
                 for shift in stride(from: 4 * (digits - 1), through: 0, by: -4) {
-                    buffer[index] = Self.digits[Int((value >> UInt64(shift)) & 0xF)]
+                    let nibble = UInt8(truncatingIfNeeded: value >> UInt64(shift)) & 0xF
+                    buffer[index] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
                     index += 1
                 }
             }
@@ -53,6 +54,4 @@ struct TraceIDGenerator {
         let own = makeID(epochSeconds: epochSeconds, prefix: "Self=")
         return ([own] + fields.filter { !$0.hasPrefix("Self=") && !$0.isEmpty }).joined(separator: ";")
     }
-
-    private static let digits = Array("0123456789abcdef".utf8)
 }

@@ -29,6 +29,9 @@ public final class Exchange {
     /// A gateway's proxied answer: the target's head goes out as it came (no `Date`,
     /// `Server` or `X-Request-Id` of ours), and the access log gets the proxy's record.
     var isProxied = false
+    /// The target's end-to-end fields as wire bytes, written after the answer's own
+    /// headers while `isProxied` (so a proxied head is not rebuilt field by field).
+    var forwardedFields: [UInt8] = []
     var proxyRecord: ProxyRecord?
     /// Runs once if the connection closes before the answer is complete (the client left,
     /// or the connection was reset).

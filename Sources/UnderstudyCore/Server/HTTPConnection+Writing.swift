@@ -13,7 +13,7 @@ extension HTTPConnection {
         let forbidsBody = HTTPStatus.forbidsBody(response.status)
         let buffer = takeScratch()
         appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
-                   contentLength: forbidsBody ? nil : response.body.count, proxied: exchange.isProxied, into: buffer)
+                   contentLength: forbidsBody ? nil : response.body.count, proxied: exchange.isProxied ? exchange.forwardedFields : nil, into: buffer)
         if !forbidsBody && !currentIsHead { buffer.append(response.body) }
         write(buffer.bytes)
         // Shaped output completes in `pumpShaped`, perhaps already (then `current` moved on).
@@ -43,7 +43,7 @@ extension HTTPConnection {
         }
         let buffer = takeScratch()
         appendHead(status: status, headers: headers, requestID: exchange.requestID,
-                   contentLength: HTTPStatus.forbidsBody(status) ? nil : length, proxied: exchange.isProxied, into: buffer)
+                   contentLength: HTTPStatus.forbidsBody(status) ? nil : length, proxied: exchange.isProxied ? exchange.forwardedFields : nil, into: buffer)
         write(buffer.bytes)
         if currentIsHead { finishStream(for: exchange) }
     }
@@ -94,9 +94,9 @@ extension HTTPConnection {
     /// which carries the target's), the route's fields (a `Content-Length` among them is
     /// replaced by the real one), framing, `Connection`.
     private func appendHead(status: Int, headers: HTTPHeaders, requestID: String, contentLength: Int?,
-                            proxied: Bool, into buffer: ByteBuffer) {
+                            proxied forwardedFields: [UInt8]?, into buffer: ByteBuffer) {
         ResponseSerializer.writeStatusLine(status: status, into: buffer)
-        if !proxied {
+        if forwardedFields == nil {
             ResponseSerializer.appendField("Date", context.httpDate, to: buffer)
             buffer.append("Server: understudy\r\n")
             ResponseSerializer.appendField("X-Request-Id", requestID, to: buffer)
@@ -104,6 +104,7 @@ extension HTTPConnection {
         for field in headers where !field.name.equalsIgnoringASCIICase("Content-Length") {
             ResponseSerializer.appendField(field.name, field.value, to: buffer)
         }
+        if let forwardedFields { forwardedFields.withUnsafeBytes { buffer.append($0) } }
         if let contentLength {
             buffer.append("Content-Length: ")
             buffer.appendDecimal(contentLength)

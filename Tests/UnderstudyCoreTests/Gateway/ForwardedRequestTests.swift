@@ -78,4 +78,9 @@ import UnderstudyHTTP
     func hostIsLoweredAndCarriesTheListenerPort(_ value: String, _ port: UInt16, _ expected: String) {
         #expect(ForwardedRequest.host(value, listenerPort: port) == expected)
     }
+
+    @Test(arguments: [("127.0.0.1:5123", "127.0.0.1"), ("[::1]:5123", "::1"), ("[fe80::1%eth0]:80", "fe80::1%eth0"), ("unix", "unix")])
+    func theClientsAddressLosesItsPort(_ address: String, _ host: String) {
+        #expect(ForwardedRequest.host(of: address) == host)
+    }
 }

@@ -8,6 +8,23 @@ import UnderstudyNet
 /// sees (ALB's forwarding headers), what the client gets (streamed bodies, framing), and the
 /// access log's ALB fields.
 @Suite struct GatewayProxyTests {
+    /// The target's own fields reach the client as they were sent; the fields that describe
+    /// the target connection (RFC 9110 §7.6.1) do not.
+    @Test func passesTheTargetsFieldsButNotItsHopByHopOnes() async throws {
+        try await withTestServer { (target: TestServer) async throws in
+            try await withTestGateway(makeGatewayConfig(targets: [target.dataPort])) { (gateway: TestGateway) async throws in
+                let response = try gateway.get("/response-headers?X-Rehearsal=yes&Keep-Alive=timeout%3D1&Proxy-Connection=close&Set-Cookie=a%3D1")
+                #expect(response.status == 200)
+                #expect(response.header("X-Rehearsal") == "yes")
+                #expect(response.header("Set-Cookie") == "a=1")
+                #expect(response.header("Keep-Alive") == nil && response.header("Proxy-Connection") == nil)
+                #expect(response.header("Content-Length") == String(response.body.count))
+                #expect(response.header("Server") == "understudy", "the target's Server field, not one of the gateway's")
+                #expect(response.headers.filter { $0.0.lowercased() == "date" }.count == 1, "one Date, the target's")
+            }
+        }
+    }
+
     @Test func forwardsWithALBHeadersAndLogsTheTraceID() async throws {
         try await withTestServer { (target: TestServer) async throws in
             try await withTestGateway(makeGatewayConfig(targets: [target.dataPort])) { (gateway: TestGateway) async throws in
