@@ -36,6 +36,12 @@ extension UnderstudyConfig {
         check.sqs(sqs)
         check.duration(shutdown.drain, "shutdown.drain", above: nil)
         check.duration(shutdown.grace, "shutdown.grace", above: nil)
+        check.size(compression.minBytes, "compression.min_bytes", atLeast: ByteSize(bytes: 0))
+        check.integer(compression.level, "compression.level", in: 1...9)
+        for (index, type) in compression.types.enumerated() {
+            check.that(MediaTypePattern(type) != nil, "compression.types[\(index)]",
+                       "expected type/subtype, type/* or type/*+suffix, got \"\(type)\"")
+        }
         check.gateway(gateway)
         return check.issues
     }

@@ -14,13 +14,14 @@ public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
     public var sqs = SQSConfig()
     public var log = LogConfig()
     public var shutdown = ShutdownConfig()
+    public var compression = CompressionConfig()
     /// Read by `understudy gateway` only (`serve` ignores it).
     public var gateway = GatewayConfig()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, admin, health, faults, sqs, log, shutdown, gateway
+        case server, admin, health, faults, sqs, log, shutdown, compression, gateway
     }
 }
 

@@ -10,6 +10,7 @@ extension HTTPConnection {
         if exchange.isReceivingBody { currentKeepAlive = false }
         if state == .delayed { move(to: .processing) }
         currentStatus = response.status
+        let response = context.settings.compression.map { $0.encode(response, for: exchange.request) } ?? response
         let forbidsBody = HTTPStatus.forbidsBody(response.status)
         let buffer = takeScratch()
         appendHead(status: response.status, headers: response.headers, requestID: exchange.requestID,
@@ -30,7 +31,14 @@ extension HTTPConnection {
         stream.enableNoDelay()   // chunks go out one by one, not one per round trip
         var headers = headers
         // A route that knows the length up front (`/drip`) streams a Content-Length body.
-        let length = headers["Content-Length"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        var length = headers["Content-Length"].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
+        // Compressed, it streams chunked: the compressed length is not known up front.
+        if let policy = context.settings.compression,
+           let coding = policy.coding(for: exchange.request, status: status, headers: &headers, length: length) {
+            currentDeflater = policy.deflater(for: coding)
+            if currentDeflater == nil { headers.remove("Content-Encoding") }
+            length = nil
+        }
         // 1xx, 204 and 304 have no body, hence no framing (RFC 9112 §6.3).
         if length == nil && !HTTPStatus.forbidsBody(status) {
             headers.remove("Content-Length")
@@ -50,6 +58,11 @@ extension HTTPConnection {
 
     func streamChunk(_ bytes: [UInt8], for exchange: Exchange) {
         guard exchange === current, phase != .closed, currentStreaming, !currentIsHead, !bytes.isEmpty else { return }
+        var bytes = bytes
+        if let deflater = currentDeflater {
+            bytes = bytes.withUnsafeBytes { deflater.compress($0) }
+            if bytes.isEmpty { return }
+        }
         guard currentChunked else { return bytes.withUnsafeBytes { write($0) } }
         let buffer = takeScratch()
         bytes.withUnsafeBytes { ResponseSerializer.writeChunk($0, into: buffer) }
@@ -59,6 +72,20 @@ extension HTTPConnection {
     func finishStream(trailers: HTTPHeaders = HTTPHeaders(), for exchange: Exchange) {
         guard exchange === current, phase != .closed, currentStreaming else { return }
         currentStreaming = false
+        if let deflater = currentDeflater {
+            currentDeflater = nil
+            // The compressed stream's end goes out as one more chunk (or the body's last bytes).
+            let tail = deflater.finish()
+            if !currentIsHead && !tail.isEmpty {
+                if currentChunked {
+                    let buffer = takeScratch()
+                    tail.withUnsafeBytes { ResponseSerializer.writeChunk($0, into: buffer) }
+                    write(buffer.bytes)
+                } else {
+                    tail.withUnsafeBytes { write($0) }
+                }
+            }
+        }
         if currentChunked && !currentIsHead {
             let buffer = takeScratch()
             ResponseSerializer.writeLastChunk(trailers: trailers, into: buffer)

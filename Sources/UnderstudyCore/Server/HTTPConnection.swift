@@ -31,6 +31,8 @@ final class HTTPConnection: EventHandler {
     var currentStatus = 0
     var currentStreaming = false
     var currentChunked = false
+    /// Compresses the current streamed response (`compression:`); nil when it goes as it is.
+    var currentDeflater: Deflater?
     var currentBytesOut = 0
     var bytesInSinceResponse = 0
     var peerFinished = false
@@ -264,6 +266,17 @@ final class HTTPConnection: EventHandler {
         currentIsHead = request.method == "HEAD"
         currentBytesOut = 0
         currentStatus = 0
+        currentDeflater = nil
+        // A gzip or deflate body is decoded before the handler sees it (or refused).
+        var request = request
+        var refusal: HTTPResponse?
+        if let policy = settings.compression, streamingBody == .none, !request.body.isEmpty,
+           request.headers["Content-Encoding"] != nil {
+            switch policy.decodedRequest(request) {
+            case .decoded(let decoded): request = decoded
+            case .refused(let answer): refusal = answer
+            }
+        }
         let requestID = request.headers["X-Request-Id"].flatMap(Self.acceptableRequestID) ?? context.makeRequestID()
         let exchange = Exchange(request: request, requestID: requestID, connectionID: id, requestNumber: requestCount,
                                 remoteAddress: stream.peerAddress, loop: loop, connection: self)
@@ -272,6 +285,10 @@ final class HTTPConnection: EventHandler {
             exchange.isReceivingBody = true
             exchange.streamedBodyFraming = streamingBody
             setDeadline(.body)
+        }
+        if let refusal {
+            exchange.route = "rejected"
+            return exchange.respond(refusal)
         }
         context.handler(exchange)
     }

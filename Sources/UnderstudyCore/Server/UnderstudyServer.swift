@@ -140,6 +140,7 @@ extension ConnectionSettings {
         // Apache sets TCP_DEFER_ACCEPT to 30 s for `AcceptFilter http data` (server/listen.c).
         settings.deferAccept = server.deferAccept ? .seconds(30) : nil
         settings.logsAccess = config.log.access
+        settings.compression = CompressionPolicy(config.compression, decodedBodyLimit: settings.limits.bodyBytes)
         return settings
     }
 
@@ -148,6 +149,7 @@ extension ConnectionSettings {
         var settings = ConnectionSettings(plane: "admin")
         settings.maxRequests = 0
         settings.logsAccess = false
+        settings.compression = CompressionPolicy(config.compression, decodedBodyLimit: settings.limits.bodyBytes)
         return settings
     }
 }

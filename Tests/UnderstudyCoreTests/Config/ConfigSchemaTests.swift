@@ -22,6 +22,7 @@ import Testing
             "sqs.region", "sqs.account_id", "sqs.verify_signatures", "sqs.credentials", "sqs.queues", "sqs.storage",
             "sqs.max_messages", "sqs.max_bytes",
             "log.access", "log.level", "shutdown.drain", "shutdown.grace",
+            "compression.enabled", "compression.min_bytes", "compression.level", "compression.types",
             "gateway.listen", "gateway.targets", "gateway.idle_timeout", "gateway.target_idle_timeout",
             "gateway.connect_timeout", "gateway.client_keepalive", "gateway.routing", "gateway.deregistration_delay",
             "gateway.health_check.path", "gateway.health_check.interval", "gateway.health_check.timeout",
