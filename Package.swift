@@ -33,7 +33,7 @@ let package = Package(
         .target(
             name: "UnderstudyNet",
             dependencies: [
-                "CUnderstudyShims",
+                "CUnderstudyShims", "CSSL",
                 .product(name: "HeapModule", package: "swift-collections"),
             ],
             swiftSettings: hotPathSettings

@@ -16,4 +16,16 @@ public protocol ByteStream: AnyObject {
     func close()
     /// Closes with a TCP reset (SO_LINGER 0) instead of FIN.
     func abort()
+    /// True for TLS: how the client reached the plane (`https`).
+    var isEncrypted: Bool { get }
+    /// A TLS handshake is still under way (reads drive it; it may wait for writability).
+    var isHandshaking: Bool { get }
+    /// TLS: OpenSSL's reason when the handshake or a record failed.
+    var tlsFailure: String? { get }
+}
+
+extension ByteStream {
+    public var isEncrypted: Bool { false }
+    public var isHandshaking: Bool { false }
+    public var tlsFailure: String? { nil }
 }

@@ -11,12 +11,13 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Admin-plane listen address, e.g. 127.0.0.1:9901.") var adminListen: String?
 
     /// Loads and validates; on a config error prints `file: key: reason` and exits 2.
-    func loadConfig() throws -> UnderstudyConfig {
-        try Self.loadConfig(file: config, listen: listen, adminListen: adminListen)
+    func loadConfig(extra: [(key: String, value: String)] = []) throws -> UnderstudyConfig {
+        try Self.loadConfig(file: config, listen: listen, adminListen: adminListen, extra: extra)
     }
 
-    static func loadConfig(file: String?, listen: [String] = [], adminListen: String? = nil) throws -> UnderstudyConfig {
-        var overrides: [(key: String, value: String)] = []
+    static func loadConfig(file: String?, listen: [String] = [], adminListen: String? = nil,
+                           extra: [(key: String, value: String)] = []) throws -> UnderstudyConfig {
+        var overrides = extra
         if !listen.isEmpty {
             overrides.append(("server.listen", "[" + listen.map(yamlQuoted).joined(separator: ", ") + "]"))
         }

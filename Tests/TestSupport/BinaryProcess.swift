@@ -53,9 +53,9 @@ public final class BinaryProcess: Sendable {
     public func adminPort() async -> UInt16? { await port(plane: "admin") }
 
     /// The port of `plane`'s listener (`data`, `admin`, `gateway`) from its `listening` line.
-    public func port(plane: String) async -> UInt16? {
-        let lines = await waitForEvents("listening", count: 2)
-        guard let address = lines.first(where: { $0["plane"] as? String == plane })?["address"] as? String,
+    public func port(plane: String, scheme: String? = nil) async -> UInt16? {
+        let lines = await waitForEvents("listening", count: scheme == "https" ? 3 : 2)
+        guard let address = lines.first(where: { $0["plane"] as? String == plane && (scheme == nil || $0["scheme"] as? String == scheme) })?["address"] as? String,
               let colon = address.lastIndex(of: ":") else { return nil }
         return UInt16(address[address.index(after: colon)...])
     }

@@ -9,6 +9,8 @@ public final class TestServer: Sendable {
 
     public var dataPort: UInt16 { server.dataPlane.listeners[0].boundAddress.port }
     public var adminPort: UInt16 { server.adminPlane.listeners[0].boundAddress.port }
+    /// The first HTTPS listener of the data plane (`tls.listen`).
+    public var tlsPort: UInt16? { server.listeners.first { $0.plane == "data" && $0.isTLS }?.socket.boundAddress.port }
 
     init(config: UnderstudyConfig) throws {
         output = CapturedOutput()

@@ -42,6 +42,7 @@ extension UnderstudyConfig {
             check.that(MediaTypePattern(type) != nil, "compression.types[\(index)]",
                        "expected type/subtype, type/* or type/*+suffix, got \"\(type)\"")
         }
+        check.tls(tls)
         check.gateway(gateway)
         return check.issues
     }
@@ -108,6 +109,19 @@ struct ConfigChecks {
     /// The gateway's ranges are ALB's where AWS fixes them (idle timeout 1-4000 s,
     /// deregistration delay 0-3600 s, thresholds 2-10); health-check timings only need a
     /// timeout shorter than the interval, so scaled-down rehearsals can check every 100ms.
+    mutating func tls(_ tls: TLSConfig) {
+        duration(tls.handshakeTimeout, "tls.handshake_timeout", above: .zero)
+        if tls.selfSigned {
+            that(tls.cert == nil && tls.key == nil, tls.cert != nil ? "tls.cert" : "tls.key",
+                 "not used with tls.self_signed: true (choose one)")
+        } else {
+            let needs = tls.isUsed ? "required when tls.listen is set or tls.admin is true (or set tls.self_signed: true)"
+                : nil
+            if tls.cert == nil && (tls.key != nil || needs != nil) { that(false, "tls.cert", needs ?? "required with tls.key") }
+            if tls.key == nil && (tls.cert != nil || needs != nil) { that(false, "tls.key", needs ?? "required with tls.cert") }
+        }
+    }
+
     mutating func gateway(_ gateway: GatewayConfig) {
         that(!gateway.listen.isEmpty, "gateway.listen", "expected at least one address")
         for (index, target) in gateway.targets.enumerated() {

@@ -15,13 +15,14 @@ public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
     public var log = LogConfig()
     public var shutdown = ShutdownConfig()
     public var compression = CompressionConfig()
+    public var tls = TLSConfig()
     /// Read by `understudy gateway` only (`serve` ignores it).
     public var gateway = GatewayConfig()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, admin, health, faults, sqs, log, shutdown, compression, gateway
+        case server, admin, health, faults, sqs, log, shutdown, compression, tls, gateway
     }
 }
 

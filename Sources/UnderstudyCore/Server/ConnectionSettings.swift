@@ -36,6 +36,8 @@ public struct ConnectionSettings: Sendable {
     /// HTTP client keepalive duration); nil: no limit.
     public var maxConnectionAge: Duration?
     public var logsAccess = true
+    /// A TLS connection must finish its handshake within this (`tls.handshake_timeout`).
+    public var handshakeTimeout: Duration = .seconds(10)
     /// Response compression and request-body decoding; nil leaves bodies as they are.
     public var compression: CompressionPolicy?
     /// `http` or `https`: how clients reached this plane (absolute URLs, echoed `url`).

@@ -41,4 +41,8 @@ public enum CloseReason: String, Sendable {
     case fault = "fault"
     /// A gateway's target failed after the answer had begun: the client's connection is reset.
     case targetError = "target_error"
+    /// TLS: the handshake failed (not TLS, no shared protocol or cipher) or a record was bad.
+    case tlsError = "tls_error"
+    /// TLS: no finished handshake within `tls.handshake_timeout`.
+    case handshakeTimeout = "handshake_timeout"
 }

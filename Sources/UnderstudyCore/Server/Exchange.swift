@@ -22,7 +22,7 @@ public final class Exchange {
     /// `sqs_error` answers in that protocol's shape.
     var sqsWire: SQSWire?
     /// `http` or `https`, as the client reached this plane.
-    public var scheme: String { connection?.context.settings.scheme ?? "http" }
+    public var scheme: String { connection.map { $0.stream.isEncrypted ? "https" : $0.context.settings.scheme } ?? "http" }
     weak var connection: HTTPConnection?
     var pendingTimer: TimerHandle?
     var isAnswered = false

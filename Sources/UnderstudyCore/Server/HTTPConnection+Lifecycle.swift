@@ -30,6 +30,8 @@ extension HTTPConnection {
         if loop.now < deadline { return arm(at: deadline) }
         deadline = 0
         switch deadlineKind {
+        case .handshake:
+            close(.handshakeTimeout)
         case .firstByte, .keepAlive:
             // PRODUCT.md: the keep-alive timer's expiry closes quietly (FIN, no response).
             // A prefork worker then lingers (Apache's ap_lingering_close: up to 2 s for the

@@ -7,7 +7,7 @@ import UnderstudyNet
 /// through the loop's scratch buffer and only an unfinished request's bytes are kept.
 final class HTTPConnection: EventHandler {
     enum Phase { case awaitingRequest, readingRequest, processing, lingering, closed }
-    enum DeadlineKind { case firstByte, keepAlive, header, body, write, linger }
+    enum DeadlineKind { case handshake, firstByte, keepAlive, header, body, write, linger }
 
     let id: UInt64
     let stream: ByteStream
@@ -74,7 +74,7 @@ final class HTTPConnection: EventHandler {
         openedAt = loop.now
         context.stats.connectionOpened()
         move(to: .keepAliveIdle)
-        setDeadline(.firstByte)
+        setDeadline(stream.isHandshaking ? .handshake : .firstByte)
     }
 
     func move(to new: ConnectionState?) {
@@ -91,6 +91,8 @@ final class HTTPConnection: EventHandler {
         if !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) {
             // With the peer's FIN pending, read on past a short read to see the end of stream.
             readAvailable(untilEnd: !readiness.isDisjoint(with: [.hangup, .error, .readHangup]))
+        } else if readiness.contains(.writable) && stream.isHandshaking {
+            readAvailable()   // a handshake that waited for the socket to take its bytes
         }
     }
 
@@ -105,7 +107,10 @@ final class HTTPConnection: EventHandler {
                 readBlockedByBacklog = true
                 return
             }
-            switch stream.read(into: buffer) {
+            let result = stream.read(into: buffer)
+            // The TLS handshake is done: the wait for the request proper begins.
+            if deadlineKind == .handshake && !stream.isHandshaking { setDeadline(.firstByte) }
+            switch result {
             case .bytes(let count):
                 bytesInSinceResponse += count
                 if phase == .lingering { continue }
@@ -121,10 +126,21 @@ final class HTTPConnection: EventHandler {
             case .wouldBlock:
                 return
             case .failed:
-                close(.reset)
+                if let tls = stream as? TLSStream, tls.receivedPlainHTTP { return answerPlainHTTPOnTLSPort(tls) }
+                close(stream.isEncrypted && (stream.isHandshaking || stream.tlsFailure != nil) ? .tlsError : .reset)
                 return
             }
         }
+    }
+
+    /// A plain-HTTP request on a TLS port gets nginx's answer in plain HTTP (its 497, sent
+    /// as 400), then a clean close: FIN, with the rest of the request read and dropped.
+    private func answerPlainHTTPOnTLSPort(_ tls: TLSStream) {
+        let body = "400 Bad Request: the plain HTTP request was sent to an HTTPS port\n"
+        let answer = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Connection: close\r\n\r\n" + body
+        _ = Array(answer.utf8).withUnsafeBytes { tls.writeUnencrypted($0) }
+        closeGracefully(.tlsError)
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {

@@ -8,17 +8,21 @@ import UnderstudyNet
 public final class HTTPPlane: Sendable {
     public let settings: ConnectionSettings
     public let listeners: [ListeningSocket]
+    /// Per listener (same order), the TLS context its connections speak, nil for plain HTTP.
+    let listenerTLS: [TLSContext?]
     public let shared = PlaneShared()
     let loops: [EventLoop]
     let stats: [LoopStats]
     let workers: WorkerPool?
     private let perLoop: Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>
 
-    /// Binds every address; throws (closing what was bound) if one fails.
-    public init(settings: ConnectionSettings, addresses: [ListenAddress], backlog: Int,
-                loops: [EventLoop]) throws(SocketError) {
+    /// Binds every address (plain HTTP), then every `tlsAddresses` one (HTTPS with `tls`);
+    /// throws (closing what was bound) if one fails.
+    public init(settings: ConnectionSettings, addresses: [ListenAddress], tlsAddresses: [ListenAddress] = [],
+                tls: TLSContext? = nil, backlog: Int, loops: [EventLoop]) throws(SocketError) {
         var bound: [ListeningSocket] = []
-        for address in addresses {
+        let tlsAddresses = tls == nil ? [] : tlsAddresses
+        for address in addresses + tlsAddresses {
             do {
                 bound.append(try ListeningSocket(address: address, backlog: backlog, deferAccept: settings.deferAccept))
             } catch {
@@ -28,6 +32,7 @@ public final class HTTPPlane: Sendable {
         }
         self.settings = settings
         self.listeners = bound
+        listenerTLS = addresses.map { _ in nil } + tlsAddresses.map { _ in tls }
         self.loops = loops
         self.stats = loops.map { _ in LoopStats() }
         let perLoop = Locked<[ObjectIdentifier: LoopBound<PlaneOnLoop>]>([:])
@@ -51,9 +56,9 @@ public final class HTTPPlane: Sendable {
                 let context = LoopContext(loop: loop, settings: settings, handler: makeHandler(loop), stats: stats,
                                           shared: shared, observer: makeObserver(loop), workers: workers)
                 let admitted = workers != nil
-                let acceptors = listeners.map { socket in
+                let acceptors = zip(listeners, listenerTLS).map { socket, tls in
                     Acceptor(socket: socket, loop: loop, admission: workers, onError: onError) { [unowned context] stream in
-                        context.adopt(stream, admitted: admitted)
+                        context.adopt(tls.map { TLSStream(accepted: stream, context: $0) } ?? stream, admitted: admitted)
                     }
                 }
                 for acceptor in acceptors {

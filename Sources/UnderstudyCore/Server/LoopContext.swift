@@ -131,9 +131,10 @@ struct RequestIDGenerator {
 /// The connection deadlines in nanoseconds, converted from `Duration` once per loop
 /// (the conversion is not free, and deadlines move on every request).
 struct DeadlineDurations {
-    let firstByte, keepAlive, header, body, write, linger: UInt64
+    let handshake, firstByte, keepAlive, header, body, write, linger: UInt64
 
     init(_ settings: ConnectionSettings) {
+        handshake = settings.handshakeTimeout.nanoseconds
         firstByte = settings.headerTimeout.nanoseconds
         keepAlive = settings.keepAliveTimeout.nanoseconds
         header = settings.headerTimeout.nanoseconds
@@ -144,6 +145,7 @@ struct DeadlineDurations {
 
     func nanoseconds(for kind: HTTPConnection.DeadlineKind) -> UInt64 {
         switch kind {
+        case .handshake: handshake
         case .firstByte: firstByte
         case .keepAlive: keepAlive
         case .header: header

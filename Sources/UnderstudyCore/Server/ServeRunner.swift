@@ -12,6 +12,9 @@ public enum ServeRunner {
         let server: UnderstudyServer
         do {
             server = try UnderstudyServer(config: config, logger: logger)
+        } catch let error as ConfigError {
+            FileHandleOutput.standardError("understudy: \(error)")   // a certificate that cannot be used
+            exit(2)
         } catch {
             FileHandleOutput.standardError("understudy: \(error)")
             exit(1)

@@ -44,11 +44,14 @@ public final class UnderstudyServer: Sendable {
         }
         queues = try Self.makeQueueStore(config.sqs, logger: logger)
         let openFileLimit = SystemLimits.raiseOpenFileLimit()
+        let tls = config.tls.isUsed ? try config.tls.makeContext() : nil
         dataPlane = try HTTPPlane(settings: .dataPlane(config, openFileLimit: openFileLimit),
-                                  addresses: config.server.listen, backlog: config.server.backlog, loops: loops)
+                                  addresses: config.server.listen, tlsAddresses: config.tls.listen, tls: tls,
+                                  backlog: config.server.backlog, loops: loops)
         do {
-            adminPlane = try HTTPPlane(settings: .adminPlane(config), addresses: [config.admin.listen],
-                                       backlog: 128, loops: [adminLoop])
+            let adminTLS = config.tls.admin ? tls : nil
+            adminPlane = try HTTPPlane(settings: .adminPlane(config), addresses: adminTLS == nil ? [config.admin.listen] : [],
+                                       tlsAddresses: [config.admin.listen], tls: adminTLS, backlog: 128, loops: [adminLoop])
         } catch {
             dataPlane.listeners.forEach { $0.close() }
             throw error
@@ -86,18 +89,20 @@ public final class UnderstudyServer: Sendable {
                          makeObserver: { loop in
                              RequestRecorder(loop: loop, output: output, logsAccess: false, metrics: metrics.makeRecorder())
                          }, onError: onError)
-        for (plane, socket) in listeners {
+        for (plane, socket, isTLS) in listeners {
             var line = JSONLine()
             line.add("event", "listening")
             line.add("plane", plane)
             line.add("address", socket.boundAddress.description)
+            line.add("scheme", isTLS ? "https" : "http")
             output.writeLine(line)
         }
     }
 
-    /// Every listener with its plane name, data plane first.
-    public var listeners: [(plane: String, socket: ListeningSocket)] {
-        dataPlane.listeners.map { ("data", $0) } + adminPlane.listeners.map { ("admin", $0) }
+    /// Every listener with its plane name and whether it speaks TLS, data plane first.
+    public var listeners: [(plane: String, socket: ListeningSocket, isTLS: Bool)] {
+        zip(dataPlane.listeners, dataPlane.listenerTLS).map { ("data", $0, $1 != nil) }
+            + zip(adminPlane.listeners, adminPlane.listenerTLS).map { ("admin", $0, $1 != nil) }
     }
 
     func renderMetrics() -> [UInt8] {
@@ -141,6 +146,7 @@ extension ConnectionSettings {
         settings.deferAccept = server.deferAccept ? .seconds(30) : nil
         settings.logsAccess = config.log.access
         settings.compression = CompressionPolicy(config.compression, decodedBodyLimit: settings.limits.bodyBytes)
+        settings.handshakeTimeout = config.tls.handshakeTimeout.duration
         return settings
     }
 
@@ -150,6 +156,7 @@ extension ConnectionSettings {
         settings.maxRequests = 0
         settings.logsAccess = false
         settings.compression = CompressionPolicy(config.compression, decodedBodyLimit: settings.limits.bodyBytes)
+        settings.handshakeTimeout = config.tls.handshakeTimeout.duration
         return settings
     }
 }

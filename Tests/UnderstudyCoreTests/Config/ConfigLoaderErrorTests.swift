@@ -8,7 +8,7 @@ import Testing
         ("bad-type", "server.backlog", #"expected an integer, got "many""#),
         ("bad-range", "health.status", "expected an integer 100-599, got 700"),
         ("bad-admin", "admin.token", "required when admin.listen is not a loopback address"),
-        ("bad-top-level", "(top level)", "expected a mapping with keys: server, admin, health, faults, sqs, log, shutdown, compression, gateway, got a list"),
+        ("bad-top-level", "(top level)", "expected a mapping with keys: server, admin, health, faults, sqs, log, shutdown, compression, tls, gateway, got a list"),
     ])
     func badFile(_ name: String, _ key: String, _ reason: String) {
         let path = ConfigPaths.fixture(name)
@@ -24,7 +24,7 @@ import Testing
         let path = ConfigPaths.fixture("bad-unknown-keys")
         let error = try #require(configLoadError(file: path))
         #expect(error.errors.map(\.key) == ["sever", "log.levle"])
-        #expect(error.reason == "unknown key (the top level has: server, admin, health, faults, sqs, log, shutdown, compression, gateway)")
+        #expect(error.reason == "unknown key (the top level has: server, admin, health, faults, sqs, log, shutdown, compression, tls, gateway)")
         #expect(error.description.split(separator: "\n").count == 2)
     }
 
@@ -65,7 +65,7 @@ import Testing
             source: "environment (UNDERSTUDY_SERVER__BACKLOG)", key: "server.backlog", reason: #"expected an integer, got "many""#))
         #expect(configLoadError(environment: ["UNDERSTUDY_SERVER_LISTEN": "x"]) == ConfigError(
             source: "environment (UNDERSTUDY_SERVER_LISTEN)", key: "server_listen",
-            reason: "unknown key (the top level has: server, admin, health, faults, sqs, log, shutdown, compression, gateway)"))
+            reason: "unknown key (the top level has: server, admin, health, faults, sqs, log, shutdown, compression, tls, gateway)"))
         #expect(configLoadError(environment: ["UNDERSTUDY_SERVER__LISTEN": "[1"])?.reason.hasPrefix("invalid YAML") == true)
     }
 

@@ -23,6 +23,7 @@ import Testing
             "sqs.max_messages", "sqs.max_bytes",
             "log.access", "log.level", "shutdown.drain", "shutdown.grace",
             "compression.enabled", "compression.min_bytes", "compression.level", "compression.types",
+            "tls.listen", "tls.cert", "tls.key", "tls.self_signed", "tls.handshake_timeout", "tls.admin",
             "gateway.listen", "gateway.targets", "gateway.idle_timeout", "gateway.target_idle_timeout",
             "gateway.connect_timeout", "gateway.client_keepalive", "gateway.routing", "gateway.deregistration_delay",
             "gateway.health_check.path", "gateway.health_check.interval", "gateway.health_check.timeout",

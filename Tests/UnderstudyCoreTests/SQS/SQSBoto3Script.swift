@@ -17,9 +17,15 @@ enum SQSBoto3Script {
     /// The same against any server (a `BinaryProcess`); `arguments` follow the two URLs in argv.
     static func run(_ script: String, dataPort: UInt16, adminPort: UInt16, arguments: [String] = [],
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> ScriptValue? {
+        try run(script, dataURL: "http://127.0.0.1:\(dataPort)", adminPort: adminPort, arguments: arguments,
+                sourceLocation: sourceLocation)
+    }
+
+    /// With the data plane at `dataURL` (`https://…`: certificates are not verified).
+    static func run(_ script: String, dataURL: String, adminPort: UInt16, arguments: [String] = [],
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> ScriptValue? {
         guard let python = ExternalTool.require("python3", sourceLocation: sourceLocation) else { return nil }
-        let result = try ExternalTool.run(python, ["-c", prelude + script + epilogue,
-                                                   "http://127.0.0.1:\(dataPort)",
+        let result = try ExternalTool.run(python, ["-c", prelude + script + epilogue, dataURL,
                                                    "http://127.0.0.1:\(adminPort)"] + arguments)
         try #require(result.status == 0, "python3 failed:\n\(result.stderr)", sourceLocation: sourceLocation)
         let parsed = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8))
@@ -53,7 +59,8 @@ enum SQSBoto3Script {
         options = {'retries': {'total_max_attempts': 1}, 'connect_timeout': 5, 'read_timeout': 10}
         options.update(config)
         return boto3.client('sqs', endpoint_url=URL, region_name='us-east-1', aws_access_key_id='test',
-                            aws_secret_access_key='test', config=Config(**options))
+                            aws_secret_access_key='test', config=Config(**options),
+                            verify=False if URL.startswith('https:') else None)
 
     sqs = client()
 
