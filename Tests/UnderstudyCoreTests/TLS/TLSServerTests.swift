@@ -188,6 +188,19 @@ print(json.dumps(out))
         #expect(config.validationIssues().map(\.key) == ["tls.cert"], "a key without its certificate")
     }
 
+    /// `tls.admin: true`: the admin API answers over HTTPS, and only there.
+    @Test func theAdminPlaneCanListenWithTLS() async throws {
+        guard let curl = ExternalTool.require("curl") else { return }
+        try await withTestServer(Self.config(nil) { $0.tls.admin = true }) { server in
+            let url = "https://127.0.0.1:\(server.adminPort)/api/state"
+            let secure = try ExternalTool.run(curl, ["-sS", "-k", "--max-time", "5", "-w", "%{http_code}", "-o", "/dev/null", url])
+            #expect(secure.stdout == "200", "\(secure.stderr)")
+            let plain = try RawClient(port: server.adminPort)
+            try plain.send("GET /api/state HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(String(decoding: plain.readAll().bytes, as: UTF8.self).hasPrefix("HTTP/1.1 400 Bad Request"))
+        }
+    }
+
     /// `understudy serve --tls-self-signed`: the HTTPS port is on its own `listening` line.
     @Test func theBinaryServesHTTPSWithASelfSignedCertificate() async throws {
         guard let curl = ExternalTool.require("curl") else { return }
