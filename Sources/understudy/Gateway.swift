@@ -24,6 +24,10 @@ struct Gateway: ParsableCommand {
     @Option(help: "Failures that make a target unhealthy (default 2).") var unhealthyThreshold: Int?
     @Option(help: "Health check success codes, e.g. 200 or 200-299 (default 200).") var matcher: String?
     @Option(help: "Access log format: alb or json.") var logFormat: String?
+    @Option(help: "HTTPS listen address (repeatable), e.g. 0.0.0.0:8443 (an ALB HTTPS listener).") var tlsListen: [String] = []
+    @Option(help: "PEM certificate chain for the HTTPS listeners.") var tlsCert: String?
+    @Option(help: "PEM private key for the HTTPS listeners.") var tlsKey: String?
+    @Flag(help: "Make a throw-away self-signed certificate at start (gateway.tls.self_signed).") var tlsSelfSigned = false
 
     func run() throws {
         var overrides: [(key: String, value: String)] = []
@@ -57,6 +61,10 @@ struct Gateway: ParsableCommand {
         add("health_check.unhealthy_threshold", unhealthyThreshold)
         addText("health_check.matcher", matcher)
         add("log.format", logFormat)
+        addList("tls.listen", tlsListen)
+        addText("tls.cert", tlsCert)
+        addText("tls.key", tlsKey)
+        if tlsSelfSigned { overrides.append(("gateway.tls.self_signed", "true")) }
         let loaded = try ConfigOptions.load(file: config, overrides: overrides)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

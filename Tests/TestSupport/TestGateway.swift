@@ -8,6 +8,10 @@ public final class TestGateway: Sendable {
     public let output: CapturedOutput
 
     public var port: UInt16 { gateway.plane.listeners[0].boundAddress.port }
+    /// The first HTTPS listener (`gateway.tls.listen`).
+    public var tlsPort: UInt16? {
+        zip(gateway.plane.listeners, gateway.plane.listenerTLS).first { $0.1 != nil }?.0.boundAddress.port
+    }
     public var adminPort: UInt16 { gateway.adminPlane.listeners[0].boundAddress.port }
 
     init(config: GatewayConfig) throws {
@@ -39,7 +43,7 @@ public final class TestGateway: Sendable {
 
     /// The access-log lines (ALB format) written so far, split into their fields.
     public var accessLog: [[String]] {
-        output.lines.filter { $0.hasPrefix("http ") }.map(ALBLogLine.fields)
+        output.lines.filter { $0.hasPrefix("http ") || $0.hasPrefix("https ") }.map(ALBLogLine.fields)
     }
 
     /// Waits (bounded) until `count` access-log lines exist.

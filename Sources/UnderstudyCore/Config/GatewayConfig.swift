@@ -32,6 +32,9 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
     public var admin = GatewayConfig.defaultAdmin
     /// Event loops for client connections; 0 means one per CPU the process may run on.
     public var loops = 0
+    /// HTTPS listeners (ALB's HTTPS listener) and their certificate; `tls.admin` puts the
+    /// gateway's admin plane on TLS too.
+    public var tls = TLSConfig()
 
     public init() {}
 
@@ -48,7 +51,7 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
         case listen, targets, idleTimeout = "idle_timeout", targetIdleTimeout = "target_idle_timeout"
         case connectTimeout = "connect_timeout", clientKeepalive = "client_keepalive", routing
         case deregistrationDelay = "deregistration_delay"
-        case healthCheck = "health_check", log, admin, loops
+        case healthCheck = "health_check", log, admin, loops, tls
     }
 }
 

@@ -29,15 +29,15 @@ public struct TLSConfig: ConfigSection, Codable, Equatable, Sendable {
 
     /// The server context for the configured certificate; throws a config error naming the
     /// key (`tls.cert`, `tls.key`) and OpenSSL's reason.
-    public func makeContext() throws(ConfigError) -> TLSContext {
+    public func makeContext(section: String = "tls") throws(ConfigError) -> TLSContext {
         do {
             if selfSigned { return try TLSContext(selfSignedFor: "localhost") }
             return try TLSContext(certificateChain: cert ?? "", privateKey: key ?? "")
         } catch {
             let key = switch error {
-            case .certificate: "tls.cert"
-            case .privateKey, .keyMismatch: "tls.key"
-            case .setup: selfSigned ? "tls.self_signed" : "tls"
+            case .certificate: section + ".cert"
+            case .privateKey, .keyMismatch: section + ".key"
+            case .setup: selfSigned ? section + ".self_signed" : section
             }
             throw ConfigError(source: "config", key: key, reason: error.description)
         }

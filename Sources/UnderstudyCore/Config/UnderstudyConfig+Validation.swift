@@ -44,6 +44,7 @@ extension UnderstudyConfig {
         }
         check.tls(tls)
         check.gateway(gateway)
+        check.tls(gateway.tls, section: "gateway.tls")
         return check.issues
     }
 
@@ -109,16 +110,16 @@ struct ConfigChecks {
     /// The gateway's ranges are ALB's where AWS fixes them (idle timeout 1-4000 s,
     /// deregistration delay 0-3600 s, thresholds 2-10); health-check timings only need a
     /// timeout shorter than the interval, so scaled-down rehearsals can check every 100ms.
-    mutating func tls(_ tls: TLSConfig) {
-        duration(tls.handshakeTimeout, "tls.handshake_timeout", above: .zero)
+    mutating func tls(_ tls: TLSConfig, section s: String = "tls") {
+        duration(tls.handshakeTimeout, s + ".handshake_timeout", above: .zero)
         if tls.selfSigned {
-            that(tls.cert == nil && tls.key == nil, tls.cert != nil ? "tls.cert" : "tls.key",
-                 "not used with tls.self_signed: true (choose one)")
+            that(tls.cert == nil && tls.key == nil, tls.cert != nil ? s + ".cert" : s + ".key",
+                 "not used with \(s).self_signed: true (choose one)")
         } else {
-            let needs = tls.isUsed ? "required when tls.listen is set or tls.admin is true (or set tls.self_signed: true)"
+            let needs = tls.isUsed ? "required when \(s).listen is set or \(s).admin is true (or set \(s).self_signed: true)"
                 : nil
-            if tls.cert == nil && (tls.key != nil || needs != nil) { that(false, "tls.cert", needs ?? "required with tls.key") }
-            if tls.key == nil && (tls.cert != nil || needs != nil) { that(false, "tls.key", needs ?? "required with tls.cert") }
+            if tls.cert == nil && (tls.key != nil || needs != nil) { that(false, s + ".cert", needs ?? "required with \(s).key") }
+            if tls.key == nil && (tls.cert != nil || needs != nil) { that(false, s + ".key", needs ?? "required with \(s).cert") }
         }
     }
 

@@ -99,7 +99,7 @@ final class GatewayAccessLog: RequestObserver {
             buffer.append(UInt8(ascii: "\""))
             buffer.append(UInt8(ascii: " "))
         }
-        field("http")
+        field(entry.proxy?.scheme ?? "http")
         timestamps.append(epochNanoseconds: entry.now, to: buffer)
         buffer.append(UInt8(ascii: " "))
         field(identity.loadBalancer)
@@ -134,7 +134,7 @@ final class GatewayAccessLog: RequestObserver {
 
     private func writeJSON(_ entry: Entry) {
         var line = JSONLine(appendingTo: pending)
-        line.add("type", "http")
+        line.add("type", entry.proxy?.scheme ?? "http")
         line.add("time", timestamps.string(epochNanoseconds: entry.now))
         line.add("elb", identity.loadBalancer)
         line.add("client", entry.request.remoteAddress)

@@ -8,7 +8,6 @@ final class GatewayLoop {
     let loop: EventLoop
     let group: TargetGroup
     let pool: TargetPool
-    let scheme = "http"
     /// The listener's port and address when there is one listener (else asked per request).
     let onlyListener: SocketAddress?
     var traceIDs = TraceIDGenerator()
@@ -32,6 +31,7 @@ final class GatewayLoop {
         var record = ProxyRecord(traceID: traceID, method: request.method, host: host, listenerPort: listenerPort,
                                  requestTarget: request.target, version: request.version == .http1_1 ? "HTTP/1.1" : request.version.description,
                                  userAgent: request.headers["User-Agent"], createdAt: WallClock.epochNanoseconds())
+        record.scheme = exchange.scheme
         exchange.route = "proxy"
         guard let pick = group.pick() else {
             record.cause = .noTargets
@@ -41,7 +41,7 @@ final class GatewayLoop {
         record.target = pick.name
         exchange.proxyRecord = record
         let forwarded = ForwardedRequest.bytes(for: request, streamedBody: exchange.streamedBodyFraming, .init(
-            clientIP: ForwardedRequest.host(of: exchange.remoteAddress), scheme: scheme, listenerPort: listenerPort,
+            clientIP: ForwardedRequest.host(of: exchange.remoteAddress), scheme: record.scheme, listenerPort: listenerPort,
             traceID: traceID, fallbackHost: listener.description))
         let proxied = ProxiedRequest(exchange: exchange, pick: pick, gateway: self)
         proxied.start(forwarded)

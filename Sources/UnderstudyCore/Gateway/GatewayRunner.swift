@@ -11,6 +11,9 @@ public enum GatewayRunner {
         let gateway: GatewayServer
         do {
             gateway = try GatewayServer(config: config, logger: logger)
+        } catch let error as ConfigError {
+            FileHandleOutput.standardError("understudy: \(error)")   // a certificate that cannot be used
+            exit(2)
         } catch {
             FileHandleOutput.standardError("understudy: \(error)")
             exit(1)

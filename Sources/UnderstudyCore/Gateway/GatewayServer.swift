@@ -40,12 +40,17 @@ public final class GatewayServer: Sendable {
         checker = LoopBound(TargetHealthChecker(loop: healthLoop, group: group, settings: config.healthCheck, output: output),
                             on: healthLoop)
         _ = SystemLimits.raiseOpenFileLimit()
-        plane = try HTTPPlane(settings: .gateway(config), addresses: config.listen, backlog: 511, loops: loops)
+        let tls = config.tls.isUsed ? try config.tls.makeContext(section: "gateway.tls") : nil
+        plane = try HTTPPlane(settings: .gateway(config), addresses: config.listen, tlsAddresses: config.tls.listen, tls: tls,
+                              backlog: 511, loops: loops)
         do {
             var adminSettings = ConnectionSettings(plane: "admin")
             adminSettings.maxRequests = 0
             adminSettings.logsAccess = false
-            adminPlane = try HTTPPlane(settings: adminSettings, addresses: [config.admin.listen], backlog: 128, loops: [adminLoop])
+            adminSettings.handshakeTimeout = config.tls.handshakeTimeout.duration
+            let adminTLS = config.tls.admin ? tls : nil
+            adminPlane = try HTTPPlane(settings: adminSettings, addresses: adminTLS == nil ? [config.admin.listen] : [],
+                                       tlsAddresses: [config.admin.listen], tls: adminTLS, backlog: 128, loops: [adminLoop])
         } catch {
             plane.listeners.forEach { $0.close() }
             throw error
@@ -70,12 +75,15 @@ public final class GatewayServer: Sendable {
         adminPlane.start(makeHandler: { [self] _ in GatewayAdminRoutes(gateway: self).handle },
                          makeObserver: { _ in nil }, onError: onError)
         for target in config.targets { _ = register(target) }
-        for (name, socket) in [("gateway", plane.listeners), ("admin", adminPlane.listeners)].flatMap({ name, sockets in sockets.map { (name, $0) } }) {
-            var line = JSONLine()
-            line.add("event", "listening")
-            line.add("plane", name)
-            line.add("address", socket.boundAddress.description)
-            output.writeLine(line)
+        for (name, listeners) in [("gateway", plane), ("admin", adminPlane)].map({ ($0, zip($1.listeners, $1.listenerTLS)) }) {
+            for (socket, tls) in listeners {
+                var line = JSONLine()
+                line.add("event", "listening")
+                line.add("plane", name)
+                line.add("address", socket.boundAddress.description)
+                line.add("scheme", tls == nil ? "http" : "https")
+                output.writeLine(line)
+            }
         }
     }
 
@@ -170,6 +178,7 @@ extension ConnectionSettings {
         settings.streamsRequestBodies = true
         settings.deferAccept = nil
         settings.logsAccess = config.log.access
+        settings.handshakeTimeout = config.tls.handshakeTimeout.duration
         return settings
     }
 }

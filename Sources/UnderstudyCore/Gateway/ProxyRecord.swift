@@ -22,9 +22,11 @@ public struct ProxyRecord: Sendable {
     public var listenerPort: UInt16
     public var requestTarget: String
     public var version: String
+    /// `http` or `https`: the listener's protocol (ALB's `type` field, and the request's URL).
+    public var scheme = "http"
 
     public var requestLine: String {
-        "\(method) http://\(ForwardedRequest.host(of: host)):\(listenerPort)\(requestTarget) \(version)"
+        "\(method) \(scheme)://\(ForwardedRequest.host(of: host)):\(listenerPort)\(requestTarget) \(version)"
     }
     public var userAgent: String?
     /// Wall-clock time (epoch ns) when the request arrived: ALB's `request_creation_time`.

@@ -9,7 +9,7 @@ public final class HTTPPlane: Sendable {
     public let settings: ConnectionSettings
     public let listeners: [ListeningSocket]
     /// Per listener (same order), the TLS context its connections speak, nil for plain HTTP.
-    let listenerTLS: [TLSContext?]
+    public let listenerTLS: [TLSContext?]
     public let shared = PlaneShared()
     let loops: [EventLoop]
     let stats: [LoopStats]

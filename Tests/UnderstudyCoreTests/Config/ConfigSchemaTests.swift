@@ -30,6 +30,8 @@ import Testing
             "gateway.health_check.healthy_threshold", "gateway.health_check.unhealthy_threshold",
             "gateway.health_check.matcher", "gateway.log.access", "gateway.log.format",
             "gateway.admin.listen", "gateway.admin.token", "gateway.loops",
+            "gateway.tls.listen", "gateway.tls.cert", "gateway.tls.key", "gateway.tls.self_signed", "gateway.tls.handshake_timeout",
+            "gateway.tls.admin",
         ])
     }
 
