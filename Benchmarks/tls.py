@@ -84,17 +84,15 @@ def wrk(url, connections, duration, headers=()):
 
 
 def body_64k():
-    """A 64 KiB JSON document, varied enough that it compresses like real data (about 5:1)."""
-    items, size, index = [], 2, 0
+    """A 64 KiB JSON document, varied enough that it compresses like real data (about 7:1)."""
+    items, index = [], 0
     while True:
-        item = {"id": index, "sku": f"SKU-{index * 7919 % 100000:05d}", "name": f"item {index}",
-                "price": round(index * 1.37 % 500, 2), "tags": ["a", "b", "c"][: index % 3 + 1],
-                "in_stock": index % 4 != 0}
-        text = json.dumps(item)
-        if size + len(text) + 1 > 64 * 1024 - 16:
+        items.append({"id": index, "sku": f"SKU-{index * 7919 % 100000:05d}", "name": f"item {index}",
+                      "price": round(index * 1.37 % 500, 2), "tags": ["a", "b", "c"][: index % 3 + 1],
+                      "in_stock": index % 4 != 0})
+        if len(json.dumps(items)) > 64 * 1024:
+            items.pop()
             break
-        items.append(item)
-        size += len(text) + 1
         index += 1
     document = json.dumps(items)
     return document + " " * (64 * 1024 - len(document))
@@ -112,6 +110,7 @@ def main():
     if not os.path.exists(args.binary):
         raise SystemExit(f"{args.binary} not found: swift build -c release --product understudy")
     work = tempfile.mkdtemp(prefix="understudy-tls-bench.")
+    os.chmod(work, 0o755)   # nginx's workers (nobody, when started as root) read the body file
     children, failed = [], False
     try:
         cert, key = os.path.join(work, "cert.pem"), os.path.join(work, "key.pem")
@@ -132,7 +131,7 @@ def main():
                        "compression": {"level": 6},
                        "tls": {"listen": [f"127.0.0.1:{ports['understudy']['https']}"], "cert": cert, "key": key}}, f)
         understudy = subprocess.Popen(["taskset", "-c", "0", args.binary, "serve", "--config", config],
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "understudy.err"), "w"))
         children.append(understudy)
 
         prefix = os.path.join(work, "nginx")
@@ -164,9 +163,15 @@ http {{
                                   "-c", os.path.join(prefix, "nginx.conf"), "-g", "daemon off;"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         children.append(nginx)
-        for name in ports:
-            wait_answer(ports[name]["http"], tls=False)
-            wait_answer(ports[name]["https"], tls=True)
+        try:
+            for name in ports:
+                wait_answer(ports[name]["http"], tls=False)
+                wait_answer(ports[name]["https"], tls=True)
+        except SystemExit:
+            for log in (os.path.join(work, "understudy.err"), os.path.join(prefix, "error.log")):
+                if os.path.exists(log):
+                    print(f"{log}:\n{open(log).read()}", file=sys.stderr)
+            raise
         worker = int(subprocess.run(["pgrep", "-P", str(nginx.pid)], capture_output=True, text=True).stdout.split()[0])
         servers = {"understudy": understudy.pid, "nginx": worker}
 

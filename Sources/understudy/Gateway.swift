@@ -15,6 +15,7 @@ struct Gateway: ParsableCommand {
     @Option(help: "ALB idle timeout, 1s-4000s (default 60s).") var idleTimeout: String?
     @Option(help: "Close pooled target connections unused this long (default: the idle timeout).") var targetIdleTimeout: String?
     @Option(help: "round_robin or least_outstanding_requests.") var routing: String?
+    @Option(help: "http or https: how targets are spoken to, health checks included (default http).") var targetProtocol: String?
     @Option(help: "Client connections older than this get Connection: close, 60s-168h (default 1h).") var clientKeepalive: String?
     @Option(help: "How long a deregistered target keeps its in-flight requests (default 300s).") var deregistrationDelay: String?
     @Option(help: "Health check path (default /).") var healthPath: String?
@@ -52,6 +53,7 @@ struct Gateway: ParsableCommand {
         add("idle_timeout", idleTimeout)
         add("target_idle_timeout", targetIdleTimeout)
         add("routing", routing)
+        add("target_protocol", targetProtocol)
         add("client_keepalive", clientKeepalive)
         add("deregistration_delay", deregistrationDelay)
         addText("health_check.path", healthPath)

@@ -24,7 +24,8 @@ final class HTTPClientConnection: EventHandler {
     /// monotonic time it was noticed.
     var onIdleClose: ((IdleClose, UInt64) -> Void)?
 
-    private var stream: TCPStream?
+    private var stream: ByteStream?
+    private var tcp: TCPStream?
     private var parser = ResponseParser()
     private var outgoing: [UInt8] = []
     private var written = 0
@@ -34,9 +35,13 @@ final class HTTPClientConnection: EventHandler {
     private var deadline: TimerHandle?
     private var completion: ((ClientOutcome) -> Void)?
 
-    init(loop: EventLoop, address: SocketAddress) {
+    /// Speaks TLS over each connection when set (certificates not verified).
+    let tls: TLSContext?
+
+    init(loop: EventLoop, address: SocketAddress, tls: TLSContext? = nil) {
         self.loop = loop
         self.address = address
+        self.tls = tls
     }
 
     var isBusy: Bool { state == .connecting || state == .exchanging }
@@ -94,7 +99,9 @@ final class HTTPClientConnection: EventHandler {
     private func open() {
         state = .connecting
         do {
-            let (stream, start) = try TCPStream.connect(to: address)
+            let (tcp, start) = try TCPStream.connect(to: address)
+            self.tcp = tcp
+            let stream: ByteStream = tls.map { TLSStream(connected: tcp, context: $0, serverName: nil) } ?? tcp
             self.stream = stream
             connectionsOpened += 1
             try loop.register(self, fileDescriptor: stream.fileDescriptor, for: [.readable, .writable, .readHangup])
@@ -119,14 +126,15 @@ final class HTTPClientConnection: EventHandler {
         case .closed:
             return
         case .connecting:
-            guard let stream else { return }
-            let code = stream.pendingConnectError
+            guard let tcp else { return }
+            let code = tcp.pendingConnectError
             if code != 0 { return fail(ClientFailure(errno: code)) }
             guard readiness.contains(.writable) else { return }
             connected()
             if state == .exchanging { readResponse() }
         case .exchanging:
-            if readiness.contains(.writable) && written < outgoing.count { flush() }
+            // A TLS handshake moves on reads as well as writes: any event may let the request go.
+            if written < outgoing.count && (readiness.contains(.writable) || stream?.isHandshaking == true) { flush() }
             if state == .exchanging { readResponse() }
         case .idle:
             readWhileIdle()
@@ -226,6 +234,7 @@ final class HTTPClientConnection: EventHandler {
             stream.close()
         }
         stream = nil
+        tcp = nil
         state = .closed
     }
 }

@@ -19,6 +19,9 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
     public var connectTimeout = ConfigDuration(.seconds(10))
     /// `round_robin` (ALB's default) or `least_outstanding_requests`.
     public var routing = GatewayRouting.roundRobin
+    /// How the gateway speaks to targets, requests and health checks alike (the target
+    /// group's protocol): `http`, or `https` (TLS without certificate checks, as ALB).
+    public var targetProtocol = GatewayTargetProtocol.http
     /// ALB's HTTP client keepalive duration (`client_keep_alive.seconds`): 3600 s by default,
     /// 60 s-7 days. "After the configured HTTP client keepalive duration elapses, the
     /// Application Load Balancer accepts one more request and then returns a response that
@@ -50,8 +53,23 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case listen, targets, idleTimeout = "idle_timeout", targetIdleTimeout = "target_idle_timeout"
         case connectTimeout = "connect_timeout", clientKeepalive = "client_keepalive", routing
+        case targetProtocol = "target_protocol"
         case deregistrationDelay = "deregistration_delay"
         case healthCheck = "health_check", log, admin, loops, tls
+    }
+}
+
+/// A target group's protocol: plain HTTP, or HTTPS (ALB "does not validate" target certificates).
+public enum GatewayTargetProtocol: String, Codable, CaseIterable, Sendable {
+    case http, https
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let value = GatewayTargetProtocol(rawValue: text.lowercased()) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "expected http or https, got \"\(text)\"")
+        }
+        self = value
     }
 }
 

@@ -12,12 +12,12 @@ final class GatewayLoop {
     let onlyListener: SocketAddress?
     var traceIDs = TraceIDGenerator()
 
-    init(loop: EventLoop, group: TargetGroup, config: GatewayConfig, listeners: [SocketAddress]) {
+    init(loop: EventLoop, group: TargetGroup, config: GatewayConfig, listeners: [SocketAddress], targetTLS: TLSContext? = nil) {
         self.loop = loop
         self.group = group
         onlyListener = listeners.count == 1 ? listeners[0] : nil
         pool = TargetPool(loop: loop, idleTimeout: config.idleTimeout.duration, connectTimeout: config.connectTimeout.duration,
-                          targetIdleTimeout: config.effectiveTargetIdleTimeout)
+                          targetIdleTimeout: config.effectiveTargetIdleTimeout, targetTLS: targetTLS)
     }
 
     /// Forwards one client request to a target chosen by the group, or answers 503.

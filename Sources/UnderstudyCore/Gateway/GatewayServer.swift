@@ -20,6 +20,8 @@ public final class GatewayServer: Sendable {
     let output: OutputWriter
     let logger: Logger
     private let checker: LoopBound<TargetHealthChecker>
+    /// The client side of TLS to targets (`target_protocol: https`).
+    let targetTLS: TLSContext?
     private let pools = Locked<[ObjectIdentifier: LoopBound<TargetPool>]>([:])
 
     public init(config: GatewayConfig, output: OutputWriter = .standardOutput,
@@ -37,8 +39,9 @@ public final class GatewayServer: Sendable {
         let id = String(repeating: "0", count: 16 - suffix.count) + suffix
         identity = .init(loadBalancer: "app/understudy-gateway/\(id)",
                          targetGroupARN: "arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/understudy-gateway/\(id)")
-        checker = LoopBound(TargetHealthChecker(loop: healthLoop, group: group, settings: config.healthCheck, output: output),
-                            on: healthLoop)
+        targetTLS = config.targetProtocol == .https ? try TLSContext(clientWithoutVerification: ()) : nil
+        checker = LoopBound(TargetHealthChecker(loop: healthLoop, group: group, settings: config.healthCheck, output: output,
+                                                tls: targetTLS), on: healthLoop)
         _ = SystemLimits.raiseOpenFileLimit()
         let tls = config.tls.isUsed ? try config.tls.makeContext(section: "gateway.tls") : nil
         plane = try HTTPPlane(settings: .gateway(config), addresses: config.listen, tlsAddresses: config.tls.listen, tls: tls,
@@ -65,7 +68,7 @@ public final class GatewayServer: Sendable {
         let listeners = plane.listeners.map(\.boundAddress)
         let format: GatewayLogFormat? = config.log.access ? config.log.format : nil
         plane.start(makeHandler: { [self] loop in
-                        let gateway = GatewayLoop(loop: loop, group: group, config: config, listeners: listeners)
+                        let gateway = GatewayLoop(loop: loop, group: group, config: config, listeners: listeners, targetTLS: targetTLS)
                         pools.withLock { $0[ObjectIdentifier(loop)] = LoopBound(gateway.pool, on: loop) }
                         return gateway.handle
                     },

@@ -35,7 +35,9 @@ final class TargetConnection: EventHandler {
     private(set) var state = State.closed
     /// Monotonic ns when it went back to the pool.
     private(set) var idleSince: UInt64 = 0
-    private var stream: TCPStream?
+    /// The connection's byte stream: `tcp` itself, or TLS over it (`gateway.target_protocol: https`).
+    private var stream: ByteStream?
+    private var tcp: TCPStream?
     private var delegate: TargetConnectionDelegate?
     /// ALB: "The target response header exceeded 32 K for the entire response header": 502.
     private var parser = ResponseStreamParser(headLimit: 32 * 1024, forwarding: true)
@@ -90,7 +92,8 @@ final class TargetConnection: EventHandler {
             // close, a body longer than its length) would pass for this request's answer:
             // the connection is out of step, as a closed one is.
             // Asked only when the target signalled something meanwhile (a syscall per reuse otherwise).
-            if sawEventWhileIdle, let stream, stream.pendingByteCount > 0 { return fail(.closed) }
+            // (Under TLS the bytes are records: a close_notify counts, as the FIN it precedes.)
+            if sawEventWhileIdle, let tcp, tcp.pendingByteCount > 0 { return fail(.closed) }
             armTimer(at: lastActivity &+ pool.idleTimeout)
             flush()
         } else {
@@ -104,7 +107,10 @@ final class TargetConnection: EventHandler {
         state = .connecting
         connectDeadline = loop.now &+ pool.connectTimeout
         do {
-            let (stream, start) = try TCPStream.connect(to: address)
+            let (tcp, start) = try TCPStream.connect(to: address)
+            self.tcp = tcp
+            // ALB does not verify target certificates; SNI names the target when it is a name.
+            let stream: ByteStream = pool.targetTLS.map { TLSStream(connected: tcp, context: $0, serverName: nil) } ?? tcp
             self.stream = stream
             try loop.register(self, fileDescriptor: stream.fileDescriptor, for: [.readable, .writable, .readHangup])
             armTimer(at: connectDeadline)
@@ -132,14 +138,15 @@ final class TargetConnection: EventHandler {
             // Not read until the next request is sent (see the type's comment).
             if !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) { sawEventWhileIdle = true }
         case .connecting:
-            guard let stream else { return }
-            let code = stream.pendingConnectError
+            guard let tcp else { return }
+            let code = tcp.pendingConnectError
             if code != 0 { return fail(.connectFailed(errno: code)) }
             if !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) { sawEventWhileIdle = true }
             guard readiness.contains(.writable) else { return }
             connected()
         case .exchanging:
-            if readiness.contains(.writable) && written < outgoing.count { flush() }
+            // A TLS handshake moves on reads as well as writes: any event may let the request go.
+            if written < outgoing.count && (readiness.contains(.writable) || stream?.isHandshaking == true) { flush() }
             if state == .exchanging && !readiness.isDisjoint(with: [.readable, .hangup, .error, .readHangup]) { readResponse() }
         }
     }
@@ -341,6 +348,7 @@ final class TargetConnection: EventHandler {
             stream.close()
         }
         stream = nil
+        tcp = nil
         pool.forget(self)
     }
 }

@@ -16,8 +16,12 @@ final class TargetHealthChecker {
     private var scheduled: [UInt64: TimerHandle] = [:]
     private var inFlight: [ObjectIdentifier: HTTPClientConnection] = [:]
 
-    init(loop: EventLoop, group: TargetGroup, settings: GatewayHealthCheckConfig, output: OutputWriter) {
+    /// Checks speak TLS when the targets do (ALB checks with the target group's protocol).
+    private let tls: TLSContext?
+
+    init(loop: EventLoop, group: TargetGroup, settings: GatewayHealthCheckConfig, output: OutputWriter, tls: TLSContext? = nil) {
         self.loop = loop
+        self.tls = tls
         self.group = group
         self.settings = settings
         matcher = (try? StatusMatcher(parsing: settings.matcher)) ?? StatusMatcher([200...200])
@@ -52,7 +56,7 @@ final class TargetHealthChecker {
         let next = due &+ settings.interval.duration.nanoseconds
         scheduled[id] = loop.schedule(at: max(next, loop.now)) { [weak self] in self?.check(id, due: next) }
         guard let address = target.address else { return resolve(id, name: target.name) }
-        let connection = HTTPClientConnection(loop: loop, address: address)
+        let connection = HTTPClientConnection(loop: loop, address: address, tls: tls)
         let key = ObjectIdentifier(connection)
         inFlight[key] = connection
         let url = ClientURL(host: address.host, port: address.port, target: settings.path)

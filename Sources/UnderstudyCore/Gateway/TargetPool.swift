@@ -25,7 +25,11 @@ final class TargetPool {
     /// be parsing from further up the stack.
     let readBuffer: UnsafeMutableRawBufferPointer
 
-    init(loop: EventLoop, idleTimeout: Duration, connectTimeout: Duration, targetIdleTimeout: Duration) {
+    /// Set when targets speak HTTPS (`gateway.target_protocol`): the client context, unverified.
+    let targetTLS: TLSContext?
+
+    init(loop: EventLoop, idleTimeout: Duration, connectTimeout: Duration, targetIdleTimeout: Duration, targetTLS: TLSContext? = nil) {
+        self.targetTLS = targetTLS
         self.loop = loop
         self.idleTimeout = idleTimeout.nanoseconds
         self.connectTimeout = connectTimeout.nanoseconds

@@ -33,6 +33,32 @@ import UnderstudyNet
         }
     }
 
+    /// `target_protocol: https`: requests and health checks go to the target over TLS (its
+    /// self-signed certificate accepted, as ALB accepts any); the target sees https.
+    @Test func targetsCanBeSpokenToOverHTTPS() async throws {
+        let targetConfig = makeTestConfig { config in
+            config.tls.listen = [ListenAddress(host: "127.0.0.1", port: 0)]
+            config.tls.selfSigned = true
+        }
+        try await withTestServer(targetConfig) { (target: TestServer) async throws in
+            let config = makeGatewayConfig(targets: [try #require(target.tlsPort)]) { config in
+                config.targetProtocol = .https
+                config.healthCheck.path = "/health"
+            }
+            try await withTestGateway(config) { (gateway: TestGateway) async throws in
+                let healthy = await gateway.output.waitForEvents("target_health_changed")
+                #expect(healthy.first?["to"] as? String == "healthy", "the health check passed over TLS: \(healthy)")
+                // The target's port speaks only TLS: plain HTTP there would get its 400.
+                for _ in 0..<3 {   // a pooled TLS connection carries the later ones
+                    #expect(try gateway.get("/get").status == 200)
+                }
+                #expect(target.server.dataPlane.stats.reduce(0) { $0 + $1.requestsServed } >= 3)
+                let line = try #require(gateway.waitForAccessLog(count: 3).last)
+                #expect(line[8] == "200" && line[9] == "200")
+            }
+        }
+    }
+
     @Test func configNamesTheGatewaysTLSKeys() {
         var config = UnderstudyConfig()
         config.gateway.tls.listen = [ListenAddress(host: "127.0.0.1", port: 8443)]
