@@ -2,14 +2,15 @@
 """tls.py — TLS and gzip against nginx, side by side, same certificate, alternating rounds.
 
 Understudy (`serve`, one event loop) and nginx (1 worker), each pinned to core 0 with wrk on
-core 1, answer GET /health with the same body. Three measurements, each `--rounds` times,
-alternating which server goes first:
+core 1, answer GET /health with the same small JSON body, and GET /big.json with the same
+64 KiB JSON document (Understudy: a fault rule's `respond`; nginx: a file). Three measurements,
+each `--rounds` times, alternating which server goes first:
 
   handshakes  wrk -c16 with `Connection: close`: every request a new TLS connection (a full
               handshake; TLS 1.3, ECDSA P-256), so req/s is new TLS connections per second;
   keepalive   wrk -c64 over TLS keep-alive connections: req/s;
-  gzip        wrk -c16 with `Accept-Encoding: gzip` over plain HTTP, a 64 KiB JSON body
-              compressed at level 6 by both (nginx gzip_comp_level 6): req/s and MB/s of JSON.
+  gzip        wrk -c16 with `Accept-Encoding: gzip` over plain HTTP, /big.json compressed at
+              level 6 by both (nginx gzip_comp_level 6): req/s and MB/s of JSON.
 
 CPU per request comes from /proc for the server process (nginx: its worker). Prints the
 medians and each ratio Understudy/nginx (higher is better for req/s).
@@ -118,7 +119,7 @@ def main():
                         "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
                         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
         body = body_64k()
-        with open(os.path.join(work, "health.json"), "w") as f:
+        with open(os.path.join(work, "big.json"), "w") as f:
             f.write(body)
         ports = {name: {"http": free_port(), "https": free_port()} for name in ("understudy", "nginx")}
 
@@ -126,7 +127,9 @@ def main():
         with open(config, "w") as f:
             json.dump({"server": {"listen": [f"127.0.0.1:{ports['understudy']['http']}"], "loops": 1},
                        "admin": {"listen": "127.0.0.1:0"},
-                       "health": {"body": body, "content_type": "application/json"},
+                       "faults": {"rules": [{"name": "big", "match": {"path": "/big.json"},
+                                             "respond": {"status": 200, "body": body,
+                                                         "headers": {"Content-Type": "application/json"}}}]},
                        "log": {"access": False},
                        "compression": {"level": 6},
                        "tls": {"listen": [f"127.0.0.1:{ports['understudy']['https']}"], "cert": cert, "key": key}}, f)
@@ -155,7 +158,8 @@ http {{
     server {{
         listen 127.0.0.1:{ports['nginx']['http']};
         listen 127.0.0.1:{ports['nginx']['https']} ssl;
-        location = /health {{ default_type application/json; alias {work}/health.json; }}
+        location = /health {{ default_type application/json; return 200 '{{"status":"ok"}}'; }}
+        location = /big.json {{ default_type application/json; alias {work}/big.json; }}
     }}
 }}
 """)
@@ -178,7 +182,7 @@ http {{
         tests = {
             "handshakes": lambda p: (f"https://127.0.0.1:{p['https']}/health", 16, ["Connection: close"]),
             "keepalive": lambda p: (f"https://127.0.0.1:{p['https']}/health", 64, []),
-            "gzip": lambda p: (f"http://127.0.0.1:{p['http']}/health", 16, ["Accept-Encoding: gzip"]),
+            "gzip": lambda p: (f"http://127.0.0.1:{p['http']}/big.json", 16, ["Accept-Encoding: gzip"]),
         }
         results = {test: {name: {"rps": [], "cpu": []} for name in servers} for test in tests}
         for test, make in tests.items():
@@ -204,7 +208,7 @@ http {{
         sizes = {}
         for name in servers:
             out = subprocess.run(["curl", "-s", "-H", "Accept-Encoding: gzip", "-o", "/dev/null", "-w", "%{size_download}",
-                                  f"http://127.0.0.1:{ports[name]['http']}/health"], capture_output=True, text=True)
+                                  f"http://127.0.0.1:{ports[name]['http']}/big.json"], capture_output=True, text=True)
             sizes[name] = int(out.stdout or 0)
             if not 0 < sizes[name] < len(body) // 2:
                 failed = True
