@@ -29,7 +29,7 @@ import subprocess
 import sys
 import time
 
-from benchutil import ROOT, TICKS, free_port
+from benchutil import ROOT, TICKS, free_port, stop_all
 
 
 def wait_answer(port, path="/health", timeout=10.0):
@@ -168,13 +168,7 @@ def main():
     finally:
         if nginx_pid:
             subprocess.run([os.path.join(ROOT, "Benchmarks/nginx-health.sh"), "--stop", nginx_pid], stderr=subprocess.DEVNULL)
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(children)
     return 1 if failed else 0
 
 

@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 
-from benchutil import ROOT, TICKS, free_port
+from benchutil import ROOT, TICKS, free_port, stop_all
 
 
 def wait_answer(port, tls, timeout=10.0):
@@ -217,13 +217,7 @@ http {{
         gz = statistics.median(results["gzip"]["understudy"]["rps"])
         print(f"gzip: understudy compresses {gz * len(body) / 1e6:.0f} MB/s of JSON on one core")
     finally:
-        for child in children:
-            child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(children)
         shutil.rmtree(work, ignore_errors=True)
     return 1 if failed else 0
 
