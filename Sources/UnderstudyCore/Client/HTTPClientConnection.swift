@@ -35,13 +35,16 @@ final class HTTPClientConnection: EventHandler {
     private var deadline: TimerHandle?
     private var completion: ((ClientOutcome) -> Void)?
 
-    /// Speaks TLS over each connection when set (certificates not verified).
+    /// Speaks TLS over each connection when set (certificates not verified), naming
+    /// `serverName` (SNI) if given.
     let tls: TLSContext?
+    let serverName: String?
 
-    init(loop: EventLoop, address: SocketAddress, tls: TLSContext? = nil) {
+    init(loop: EventLoop, address: SocketAddress, tls: TLSContext? = nil, serverName: String? = nil) {
         self.loop = loop
         self.address = address
         self.tls = tls
+        self.serverName = serverName
     }
 
     var isBusy: Bool { state == .connecting || state == .exchanging }
@@ -101,7 +104,7 @@ final class HTTPClientConnection: EventHandler {
         do {
             let (tcp, start) = try TCPStream.connect(to: address)
             self.tcp = tcp
-            let stream: ByteStream = tls.map { TLSStream(connected: tcp, context: $0, serverName: nil) } ?? tcp
+            let stream: ByteStream = tls.map { TLSStream(connected: tcp, context: $0, serverName: serverName) } ?? tcp
             self.stream = stream
             connectionsOpened += 1
             try loop.register(self, fileDescriptor: stream.fileDescriptor, for: [.readable, .writable, .readHangup])

@@ -31,7 +31,10 @@ final class LoadRunner: ClientJob {
         self.output = output
         self.finish = finish
         request = ClientRequest(url: settings.url, userAgent: "understudy-load")
-        pool = (0..<settings.connections).map { _ in HTTPClientConnection(loop: loop, address: address) }
+        let tls = settings.url.makeTLSContext()
+        pool = (0..<settings.connections).map { _ in
+            HTTPClientConnection(loop: loop, address: address, tls: tls, serverName: settings.url.serverName)
+        }
         turnTimers = Array(repeating: nil, count: settings.connections)
     }
 

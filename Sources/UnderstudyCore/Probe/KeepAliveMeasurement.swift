@@ -51,7 +51,8 @@ final class KeepAliveMeasurement: ClientJob {
             (lbIdleTimeout, maxWait) = (.seconds(60), .seconds(600))
         }
         self.loop = loop
-        connection = HTTPClientConnection(loop: loop, address: address)
+        connection = HTTPClientConnection(loop: loop, address: address, tls: settings.url.makeTLSContext(),
+                                          serverName: settings.url.serverName)
         out = ClientOutput(writer: output, json: settings.json)
         self.finish = finish
     }

@@ -24,6 +24,8 @@ final class ProbeRunner: ClientJob {
     private let address: SocketAddress
     private let output: ProbeOutput
     private let request: ClientRequest
+    /// Shared by every check's connection for an https URL.
+    private let tls: TLSContext?
     private var machine: ProbeHealthMachine
     private var finish: ((ProbeReport) -> Void)?
     private var startedAt: UInt64 = 0
@@ -45,6 +47,7 @@ final class ProbeRunner: ClientJob {
         self.output = output
         self.finish = finish
         request = ClientRequest(url: settings.url, userAgent: "understudy-probe (ELB-HealthChecker/2.0 style)")
+        tls = settings.url.makeTLSContext()
         machine = ProbeHealthMachine(settings)
     }
 
@@ -85,7 +88,7 @@ final class ProbeRunner: ClientJob {
         if settings.keepAlive, let kept, !kept.isBusy {
             connection = kept
         } else {
-            connection = HTTPClientConnection(loop: loop, address: address)
+            connection = HTTPClientConnection(loop: loop, address: address, tls: tls, serverName: settings.url.serverName)
             if settings.keepAlive { kept = connection }
         }
         let id = ObjectIdentifier(connection)

@@ -61,7 +61,7 @@ import TestSupport
         ["probe", "--bogus", "http://127.0.0.1:1/"],
         ["probe"],
         ["probe", "127.0.0.1:8080"],
-        ["probe", "https://127.0.0.1/"],
+        ["probe", "ftp://127.0.0.1/"],
         ["probe", "--interval", "5 s", "http://127.0.0.1:1/"],
         ["probe", "--timeout", "0s", "http://127.0.0.1:1/"],
         ["probe", "--interval", "1s", "--timeout", "1s", "http://127.0.0.1:1/"],

@@ -96,13 +96,16 @@ import Testing
         ("http://example.com", "example.com", 80, "/", "example.com"),
         ("http://[::1]:9000/a?b=1#frag", "::1", 9000, "/a?b=1", "[::1]:9000"),
         ("HTTP://h?x", "h", 80, "/?x", "h"),
+        ("https://h/", "h", 443, "/", "h"),
+        ("https://127.0.0.1:8443/health", "127.0.0.1", 8443, "/health", "127.0.0.1:8443"),
+        ("https://h:80/", "h", 80, "/", "h:80"),
     ])
     func urls(_ text: String, _ host: String, _ port: Int, _ target: String, _ hostHeader: String) throws {
         let url = try ClientURL(parsing: text)
         #expect(url.host == host && Int(url.port) == port && url.target == target && url.hostHeader == hostHeader)
     }
 
-    @Test(arguments: ["127.0.0.1:8080", "https://h/", "http://", "http://h:0/", "http://h:99999/", "http://[::1/", "http://u@h/"])
+    @Test(arguments: ["127.0.0.1:8080", "ftp://h/", "http://", "http://h:0/", "http://h:99999/", "http://[::1/", "http://u@h/"])
     func badURLs(_ text: String) {
         #expect(throws: ClientArgumentError.self) { try ClientURL(parsing: text) }
     }
