@@ -1,7 +1,9 @@
 """Helpers the benchmark scripts share (import from a script in Benchmarks/)."""
 import os
 import socket
+import ssl
 import subprocess
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -23,3 +25,21 @@ def stop_all(children, timeout=5):
             child.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             child.kill()
+
+
+def wait_answer(port, path="/health", tls=False, timeout=10.0):
+    """Waits (bounded) until 127.0.0.1:port answers GET path with 200, over TLS (certificate
+    not checked) when `tls`; exits the script otherwise."""
+    deadline = time.monotonic() + timeout
+    context = ssl._create_unverified_context() if tls else None
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
+                s = context.wrap_socket(raw) if context else raw
+                s.sendall(f"GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n".encode())
+                if s.recv(64).startswith(b"HTTP/1.1 200"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise SystemExit(f"{'https' if tls else 'http'}://127.0.0.1:{port}{path} did not answer 200 within {timeout}s")

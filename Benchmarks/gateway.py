@@ -23,27 +23,12 @@ Loopback only, free ports, every process stopped (by PID) at the end. Exit 1 if 
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import time
 
-from benchutil import ROOT, TICKS, free_port, stop_all
-
-
-def wait_answer(port, path="/health", timeout=10.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
-                s.sendall(f"GET {path} HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n".encode())
-                if s.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.02)
-    raise SystemExit(f"127.0.0.1:{port}{path} did not answer 200 within {timeout}s")
+from benchutil import ROOT, TICKS, free_port, stop_all, wait_answer
 
 
 def cpu_seconds(pids):

@@ -25,31 +25,13 @@ import argparse
 import json
 import os
 import shutil
-import socket
-import ssl
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-from benchutil import ROOT, TICKS, free_port, stop_all
-
-
-def wait_answer(port, tls, timeout=10.0):
-    deadline = time.monotonic() + timeout
-    context = ssl._create_unverified_context()
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as raw:
-                s = context.wrap_socket(raw) if tls else raw
-                s.sendall(b"GET /health HTTP/1.1\r\nHost: b\r\nConnection: close\r\n\r\n")
-                if s.recv(64).startswith(b"HTTP/1.1 200"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"127.0.0.1:{port} ({'https' if tls else 'http'}) did not answer 200 within {timeout}s")
+from benchutil import ROOT, TICKS, free_port, stop_all, wait_answer
 
 
 def cpu_seconds(pid):
