@@ -43,18 +43,6 @@ public final class TLSStream: ByteStream {
     public var peerAddress: String { tcp.peerAddress }
     public var isEncrypted: Bool { true }
 
-    /// The protocol version once the handshake is done (`TLSv1.3`).
-    public var protocolVersion: String { String(cString: SSL_get_version(ssl)) }
-
-    /// The ALPN protocol agreed, if any.
-    public var negotiatedProtocol: String? {
-        var data: UnsafePointer<UInt8>?
-        var length: UInt32 = 0
-        SSL_get0_alpn_selected(ssl, &data, &length)
-        guard let data, length > 0 else { return nil }
-        return String(decoding: UnsafeBufferPointer(start: data, count: Int(length)), as: UTF8.self)
-    }
-
     /// Reads decrypted bytes until `buffer` is full or the socket has nothing more, so a
     /// short read means the socket is drained (edge-triggered polling reports new data),
     /// as it does for plain TCP: OpenSSL returns one record per call.

@@ -35,9 +35,9 @@ enum Inflater {
         var output: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var status: Int32 = Z_OK
-        var input = input
-        input.withUnsafeMutableBufferPointer { source in
-            stream.next_in = source.baseAddress
+        input.withUnsafeBufferPointer { source in
+            // zlib reads `next_in` only; its type lacks `const` for old compilers' sake.
+            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
             stream.avail_in = UInt32(source.count)
             while true {
                 chunk.withUnsafeMutableBufferPointer { target in
