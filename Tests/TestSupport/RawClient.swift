@@ -181,6 +181,17 @@ public final class RawClient {
         return response
     }
 
+    /// One chunk of a chunked body whose head `readResponse(forHead: true)` read; empty for
+    /// the last chunk. Throws when the connection ends or the read times out first.
+    public func readChunk() throws -> [UInt8] {
+        let lineEnd = try waitFor { self.indexOf([13, 10]) }
+        let size = Int(String(decoding: buffered[..<lineEnd], as: UTF8.self), radix: 16) ?? 0
+        _ = try waitFor { self.buffered.count >= lineEnd + 2 + size + 2 ? 0 : nil }
+        let chunk = Array(buffered[(lineEnd + 2)..<(lineEnd + 2 + size)])
+        buffered.removeFirst(lineEnd + 2 + size + 2)
+        return chunk
+    }
+
     private func indexOf(_ pattern: [UInt8]) -> Int? {
         guard buffered.count >= pattern.count else { return nil }
         for index in 0...(buffered.count - pattern.count) where Array(buffered[index..<(index + pattern.count)]) == pattern {

@@ -2,15 +2,23 @@ import Foundation
 import UnderstudyHTTP
 import UnderstudyNet
 
-/// The admin plane's route table: state, metrics and run-time health control, behind the
-/// bearer token when one is configured. Runs on its own loop, outside the data plane's limits.
+/// The admin plane's route table: state, metrics, the event stream and run-time control
+/// under `/api/` behind the bearer token when one is configured, and the dashboard's files
+/// everywhere else (no token: they hold no data). Runs on its own loop, outside the data
+/// plane's limits.
 struct AdminRoutes {
     let server: UnderstudyServer
     let token: String?
+    let files: StaticFiles?
+
+    static let endpoints = ["/api/state", "/api/events", "/api/health", "/api/faults", "/api/queues", "/metrics"]
 
     func handle(_ exchange: Exchange) {
         let request = exchange.request
         let path = request.path
+        if !(path == "/api" || path.hasPrefix("/api/") || path == "/metrics") {
+            return serveFile(exchange)
+        }
         guard AdminAuthorization(token: token).allows(request) else {
             exchange.route = "unauthorized"
             return exchange.respond(AdminResponse.unauthorized)
@@ -19,6 +27,9 @@ struct AdminRoutes {
         case ("GET", "/api/state"), ("HEAD", "/api/state"):
             exchange.route = "/api/state"
             exchange.respond(AdminResponse.json(server.stateSnapshot()))
+        case (_, "/api/events"):
+            exchange.route = "/api/events"
+            EventStreamRoute.serve(exchange, hub: server.events)
         case ("GET", "/metrics"), ("HEAD", "/metrics"):
             exchange.route = "/metrics"
             exchange.respond(HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
@@ -45,16 +56,34 @@ struct AdminRoutes {
             guard let ticket else { return exchange.respond(response) }
             let bound = LoopBound(exchange, on: exchange.loop)
             server.queues.afterDurable(ticket) { bound.loop.execute { bound.value.respond(response) } }
-        case ("GET", "/"), ("HEAD", "/"):
-            exchange.route = "/"
-            exchange.respond(AdminResponse.json(["endpoints": ["/api/state", "/api/health", "/api/faults", "/api/queues", "/metrics"]]))
-        case (_, "/api/state"), (_, "/metrics"), (_, "/"):
-            exchange.route = path == "/" ? "/" : String(path)
+        case ("GET", "/api"), ("HEAD", "/api"), ("GET", "/api/"), ("HEAD", "/api/"):
+            exchange.route = "/api"
+            exchange.respond(AdminResponse.json(["endpoints": Self.endpoints]))
+        case (_, "/api/state"), (_, "/metrics"), (_, "/api"), (_, "/api/"):
+            exchange.route = path.hasPrefix("/api") && path.count <= 5 ? "/api" : String(path)
             exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",
                                                  headers: ["Allow": "GET, HEAD"]))
         default:
             exchange.respond(AdminResponse.error(404, "no admin route for \(path)", field: "path"))
         }
+    }
+
+    /// The dashboard's files; without a `Public/` folder, `/` lists the API instead.
+    private func serveFile(_ exchange: Exchange) {
+        let request = exchange.request
+        exchange.route = "static"
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",
+                                                        headers: ["Allow": "GET, HEAD"]))
+        }
+        guard let files else {
+            guard request.path == "/" else {
+                return exchange.respond(AdminResponse.error(404, "no admin route for \(request.path) (no dashboard folder: set admin.public_dir)",
+                                                            field: "path"))
+            }
+            return exchange.respond(AdminResponse.json(["endpoints": Self.endpoints]))
+        }
+        exchange.respond(files.response(for: request))
     }
 }
 

@@ -29,6 +29,13 @@ extension UnderstudyConfig {
         check.that(
             admin.listen.isLoopback || !(admin.token ?? "").isEmpty, "admin.token",
             "required when admin.listen is not a loopback address", blaming: "admin.listen")
+        check.integer(admin.events.maxPerSecond, "admin.events.max_per_second", atLeast: 1)
+        check.integer(admin.events.buffer, "admin.events.buffer", in: 1...1_000_000)
+        check.size(admin.events.maxBacklog, "admin.events.max_backlog", atLeast: ByteSize.kibibytes(4))
+        check.duration(admin.events.heartbeat, "admin.events.heartbeat", above: .zero)
+        if let publicDir = admin.publicDir {
+            check.that(StaticFiles(folder: publicDir) != nil, "admin.public_dir", "not a readable directory: \(publicDir)")
+        }
         check.integer(health.status, "health.status", in: 100...599)
         check.duration(health.delay, "health.delay", above: nil)
         check.duration(faults.maxDelay, "faults.max_delay", above: .zero)

@@ -26,9 +26,48 @@ public struct UnderstudyConfig: ConfigSection, Codable, Equatable, Sendable {
     }
 }
 
-/// The admin plane's listener and the bearer token that guards it.
+/// The admin plane's listener and the bearer token that guards it, where the dashboard's
+/// files are, and how the event stream behaves.
 public struct AdminConfig: ConfigSection, Codable, Equatable, Sendable {
     public var listen = ListenAddress(host: "127.0.0.1", port: 9901)
+    /// Required (`Authorization: Bearer …`) when `listen` is not a loopback address; empty means none.
+    public var token: String?
+    /// The dashboard's folder; unset: `Public/` beside the binary, in `../share/understudy/`,
+    /// in the working directory, or in the source tree, the first that has an `index.html`.
+    public var publicDir: String?
+    public var events = AdminEventsConfig()
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case listen, token, publicDir = "public_dir", events
+    }
+}
+
+/// `GET /api/events` (`admin.events`): sampling, the resume buffer, the slow-subscriber
+/// bound and the heartbeat.
+public struct AdminEventsConfig: ConfigSection, Codable, Equatable, Sendable {
+    /// Per-request and per-connection kinds (`request_completed`, `connection_opened`,
+    /// `connection_closed`, `health_answered`, `fault_fired`): at most this many events of
+    /// each per second, sampled across the second; the `stats` event counts them all.
+    public var maxPerSecond = 100
+    /// Events kept for a subscriber that reconnects with `Last-Event-ID`.
+    public var buffer = 1000
+    /// A subscriber whose unsent events pass this is dropped (its connection reset).
+    public var maxBacklog = ByteSize.mebibytes(1)
+    /// A comment line this often keeps an idle stream open through proxies.
+    public var heartbeat = ConfigDuration(.seconds(15))
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case maxPerSecond = "max_per_second", buffer, maxBacklog = "max_backlog", heartbeat
+    }
+}
+
+/// The gateway's admin plane: its listener and the bearer token that guards it.
+public struct GatewayAdminConfig: ConfigSection, Codable, Equatable, Sendable {
+    public var listen = ListenAddress(host: "127.0.0.1", port: 9902)
     /// Required (`Authorization: Bearer …`) when `listen` is not a loopback address; empty means none.
     public var token: String?
 

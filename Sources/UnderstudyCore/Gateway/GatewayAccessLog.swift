@@ -57,7 +57,7 @@ final class GatewayAccessLog: RequestObserver {
         if pending.count > 64 * 1024 { flush() }
     }
 
-    func connectionClosed(plane: String, reason: CloseReason) {}
+    func connectionClosed(_ connection: HTTPConnection, reason: CloseReason) {}
 
     func faultFired(_ firing: FaultFiring) {}
 

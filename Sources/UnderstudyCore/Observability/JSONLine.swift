@@ -65,6 +65,17 @@ public struct JSONLine {
         buffer.appendThousandths(Int(clamping: nanoseconds / 1_000))
     }
 
+    /// A number with three decimals: `value` thousandths.
+    mutating func add(_ name: StaticString, thousandths value: Int) {
+        key(name)
+        buffer.appendThousandths(value)
+    }
+
+    mutating func addNull(_ name: StaticString) {
+        key(name)
+        buffer.append("null")
+    }
+
     /// Closes the object and appends a newline.
     mutating func close() {
         buffer.append(UInt8(ascii: "}"))

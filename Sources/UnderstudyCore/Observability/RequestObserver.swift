@@ -18,11 +18,17 @@ public struct CompletedRequest: Sendable {
     public var proxy: ProxyRecord? = nil
 }
 
-/// Receives every finished request, and every closed connection, on the loop that had it.
+/// Receives every finished request, and every opened and closed connection, on the loop
+/// that had it.
 protocol RequestObserver: AnyObject {
     func requestCompleted(_ request: CompletedRequest)
-    func connectionClosed(plane: String, reason: CloseReason)
+    func connectionOpened(_ connection: HTTPConnection)
+    func connectionClosed(_ connection: HTTPConnection, reason: CloseReason)
     func faultFired(_ firing: FaultFiring)
+}
+
+extension RequestObserver {
+    func connectionOpened(_ connection: HTTPConnection) {}
 }
 
 /// A fault rule firing on one request: logged as `fault_fired`, counted per rule.

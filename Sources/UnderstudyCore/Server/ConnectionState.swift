@@ -45,4 +45,6 @@ public enum CloseReason: String, Sendable {
     case tlsError = "tls_error"
     /// TLS: no finished handshake within `tls.handshake_timeout`.
     case handshakeTimeout = "handshake_timeout"
+    /// An event-stream subscriber's unsent events passed `admin.events.max_backlog`.
+    case slowSubscriber = "slow_subscriber"
 }

@@ -182,10 +182,11 @@ public final class Exchange {
         connection?.processInbound()
     }
 
-    /// Resets the client's connection (a proxied answer that broke after its head was sent).
-    func abort() {
+    /// Resets the client's connection: a proxied answer that broke after its head was sent,
+    /// or an event stream whose subscriber fell too far behind.
+    func abort(_ reason: CloseReason = .targetError) {
         guard let connection, connection.current === self else { return }
-        connection.abortNow(.targetError)
+        connection.abortNow(reason)
     }
 }
 

@@ -109,6 +109,6 @@ extension HTTPConnection {
         if stream.fileDescriptor >= 0 { loop.deregister(fileDescriptor: stream.fileDescriptor) }
         context.stats.connectionClosed()
         context.forget(self)
-        context.observer?.connectionClosed(plane: context.settings.plane, reason: reason)
+        context.observer?.connectionClosed(self, reason: reason)
     }
 }

@@ -73,6 +73,7 @@ final class HTTPConnection: EventHandler {
     func start() {
         openedAt = loop.now
         context.stats.connectionOpened()
+        context.observer?.connectionOpened(self)
         move(to: .keepAliveIdle)
         setDeadline(stream.isHandshaking ? .handshake : .firstByte)
     }

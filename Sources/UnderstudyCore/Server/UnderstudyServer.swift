@@ -13,6 +13,8 @@ public final class UnderstudyServer: Sendable {
     public let faults: FaultRuleSet
     public let queues: QueueStore
     public let metrics: ServerMetrics
+    /// The admin plane's event stream (`GET /api/events`).
+    public let events: EventHub
     let dataLoops: [EventLoop]
     let adminLoop: EventLoop
     let output: OutputWriter
@@ -27,6 +29,7 @@ public final class UnderstudyServer: Sendable {
         self.output = output
         self.logger = logger
         metrics = ServerMetrics(hasWorkerLimit: config.server.workers > 0)
+        events = EventHub(settings: .init(config.admin.events))
         let loopCount = config.server.loops > 0 ? config.server.loops : SystemLimits.availableCPUs()
         var loops: [EventLoop] = []
         for index in 0..<loopCount { loops.append(try EventLoop(name: "data-\(index)")) }
@@ -73,6 +76,8 @@ public final class UnderstudyServer: Sendable {
             ? SigV4Verifier(credentials: Dictionary(config.sqs.credentials.map { ($0.accessKeyID, $0.secretAccessKey) },
                                                     uniquingKeysWith: { _, last in last }))
             : nil)
+        let events = self.events
+        let loopCount = dataLoops.count
         dataPlane.start(makeHandler: { _ in
                             let gate = FaultGate(rules: faults)
                             let route: RequestHandler = routes.handle
@@ -83,12 +88,18 @@ public final class UnderstudyServer: Sendable {
                         },
                         makeObserver: { loop in
                             RequestRecorder(loop: loop, output: output, logsAccess: self.config.log.access,
-                                            metrics: metrics.makeRecorder())
+                                            metrics: metrics.makeRecorder(),
+                                            events: LiveEventRecorder(hub: events, loops: loopCount))
                         }, onError: onError)
-        adminPlane.start(makeHandler: { _ in AdminRoutes(server: self, token: self.config.admin.token).handle },
+        let files = StaticFiles.locate(configured: config.admin.publicDir)
+        if files == nil { logger.warning("no dashboard folder (Public/ with an index.html) found; set admin.public_dir") }
+        adminPlane.start(makeHandler: { _ in AdminRoutes(server: self, token: self.config.admin.token, files: files).handle },
                          makeObserver: { loop in
                              RequestRecorder(loop: loop, output: output, logsAccess: false, metrics: metrics.makeRecorder())
                          }, onError: onError)
+        adminLoop.execute { [adminLoop, dataPlane, queues] in
+            LiveEventTicker(hub: events, loop: adminLoop, plane: dataPlane, queues: queues).start()
+        }
         for (plane, socket, isTLS) in listeners {
             var line = JSONLine()
             line.add("event", "listening")

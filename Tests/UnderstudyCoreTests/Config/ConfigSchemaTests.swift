@@ -16,7 +16,8 @@ import Testing
             "server.timeouts.header", "server.timeouts.body", "server.timeouts.write",
             "server.limits.request_line", "server.limits.header_bytes", "server.limits.header_fields",
             "server.limits.body_bytes", "server.limits.connections",
-            "admin.listen", "admin.token",
+            "admin.listen", "admin.token", "admin.public_dir", "admin.events.max_per_second", "admin.events.buffer",
+            "admin.events.max_backlog", "admin.events.heartbeat",
             "health.status", "health.body", "health.content_type", "health.delay",
             "faults.max_delay", "faults.client_headers", "faults.rules",
             "sqs.region", "sqs.account_id", "sqs.verify_signatures", "sqs.credentials", "sqs.queues", "sqs.storage",
@@ -44,6 +45,8 @@ import Testing
         #expect(TimeoutsConfig.unmatchedKeys.isEmpty)
         #expect(LimitsConfig.unmatchedKeys.isEmpty)
         #expect(AdminConfig.unmatchedKeys.isEmpty)
+        #expect(AdminEventsConfig.unmatchedKeys.isEmpty)
+        #expect(GatewayAdminConfig.unmatchedKeys.isEmpty)
         #expect(HealthConfig.unmatchedKeys.isEmpty)
         #expect(LogConfig.unmatchedKeys.isEmpty)
         #expect(ShutdownConfig.unmatchedKeys.isEmpty)
