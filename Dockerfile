@@ -36,7 +36,8 @@ RUN groupadd --system --gid 10001 understudy \
        --shell /usr/sbin/nologin understudy
 COPY --from=build /out/understudy /usr/local/bin/understudy
 COPY config/ /etc/understudy/
-COPY Public/ /usr/share/understudy/Public/
+# the dashboard, where the binary looks for it (../share/understudy/Public from /usr/local/bin)
+COPY Public/ /usr/local/share/understudy/Public/
 # numeric, so Kubernetes' runAsNonRoot can verify it
 USER 10001:10001
 EXPOSE 8080

@@ -36,20 +36,28 @@ struct StaticFiles: Sendable {
     /// working directory, in the source tree this was built from.
     static func locate(configured: String?) -> StaticFiles? {
         if let configured { return StaticFiles(folder: configured) }
-        var candidates: [String] = []
-        if let executable = realPath("/proc/self/exe") {
-            let folder = (executable as NSString).deletingLastPathComponent
-            candidates += [folder + "/Public", folder + "/../share/understudy/Public"]
-        }
-        candidates.append(FileManager.default.currentDirectoryPath + "/Public")
-        // Sources/UnderstudyCore/Admin/StaticFiles.swift → the package root
-        var source = "\(#filePath)" as NSString
-        for _ in 0..<4 { source = source.deletingLastPathComponent as NSString }
-        candidates.append((source as String) + "/Public")
+        let candidates = candidateFolders(executable: realPath("/proc/self/exe"),
+                                          workingDirectory: FileManager.default.currentDirectoryPath,
+                                          sourceFile: "\(#filePath)")
         for candidate in candidates where access(candidate + "/index.html", R_OK) == 0 {
             if let files = StaticFiles(folder: candidate) { return files }
         }
         return nil
+    }
+
+    /// Where `locate` looks, in order.
+    static func candidateFolders(executable: String?, workingDirectory: String, sourceFile: String) -> [String] {
+        var candidates: [String] = []
+        if let executable {
+            let folder = (executable as NSString).deletingLastPathComponent
+            candidates += [folder + "/Public", folder + "/../share/understudy/Public"]
+        }
+        candidates.append(workingDirectory + "/Public")
+        // Sources/UnderstudyCore/Admin/StaticFiles.swift → the package root
+        var source = sourceFile as NSString
+        for _ in 0..<4 { source = source.deletingLastPathComponent as NSString }
+        candidates.append((source as String) + "/Public")
+        return candidates
     }
 
     /// The answer for a `GET` or `HEAD` of `request`'s path: the file, a 304, or a 404.

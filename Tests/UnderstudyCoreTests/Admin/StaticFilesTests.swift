@@ -120,6 +120,17 @@ import TestSupport
         }
     }
 
+    /// The Docker image puts the binary in /usr/local/bin and the folder in
+    /// /usr/local/share/understudy/Public (see the Dockerfile's COPY lines).
+    @Test func looksBesideTheBinaryThenInShareThenHereThenTheSourceTree() throws {
+        let candidates = StaticFiles.candidateFolders(executable: "/usr/local/bin/understudy", workingDirectory: "/srv",
+                                                      sourceFile: "/src/Sources/UnderstudyCore/Admin/StaticFiles.swift")
+        #expect(candidates == ["/usr/local/bin/Public", "/usr/local/bin/../share/understudy/Public", "/srv/Public", "/src/Public"])
+        let dockerfile = try String(contentsOf: DashboardBrowserTests.root.appendingPathComponent("Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains("COPY --from=build /out/understudy /usr/local/bin/understudy"))
+        #expect(dockerfile.contains("COPY Public/ /usr/local/share/understudy/Public/"))
+    }
+
     @Test func aPublicDirThatIsNotAFolderIsAConfigError() throws {
         var config = makeTestConfig()
         config.admin.publicDir = "/nonexistent/understudy-public"

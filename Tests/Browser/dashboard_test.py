@@ -1,0 +1,338 @@
+#!/usr/bin/env python3
+"""The dashboard in a real browser: Debian's chromium, headless, driven by selenium.
+
+Starts the `understudy` binary (free loopback ports, an admin token, 4 worker slots, a
+queue), opens the dashboard, and checks what a user would look at: the token form, the
+event stream going live, the scoreboard, both charts and the request tail updating under
+traffic, the health switch changing what curl-like clients get from /health, a bad fault rule
+showing its error inline and a good one listed, the queue counts, a narrow window without
+horizontal scrolling, and the stream reconnecting after the server restarts. Screenshots go
+to --artifacts. Exits 0 when every check passed; prints what failed otherwise.
+
+Usage: dashboard_test.py --binary .build/debug/understudy --artifacts .artifacts/dashboard
+"""
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+TOKEN = "dash-token"
+WAIT = 15  # seconds any one expectation may take
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """The understudy binary on fixed ports (so a restart comes back where the page looks)."""
+
+    def __init__(self, binary, folder):
+        self.binary = binary
+        self.data_port, self.admin_port = free_port(), free_port()
+        self.config = os.path.join(folder, "understudy.yaml")
+        with open(self.config, "w") as f:
+            f.write(f"""
+server:
+  listen: "127.0.0.1:{self.data_port}"
+  workers: 4
+  loops: 1
+admin:
+  listen: "127.0.0.1:{self.admin_port}"
+  token: {TOKEN}
+  events:
+    heartbeat: 1s
+sqs:
+  queues: [{{name: jobs}}]
+log:
+  access: false
+shutdown:
+  drain: 0s
+  grace: 1s
+""")
+        self.process = None
+        self.log = open(os.path.join(folder, "server.log"), "ab")
+
+    def start(self):
+        self.process = subprocess.Popen([self.binary, "serve", "--config", self.config],
+                                        stdout=subprocess.PIPE, stderr=self.log)
+        # Readiness: the admin plane's `listening` line.
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the server exited ({self.process.wait()}) before listening")
+            try:
+                event = json.loads(line)
+            except ValueError:
+                continue
+            if event.get("event") == "listening" and event.get("plane") == "admin":
+                threading.Thread(target=self._drain, daemon=True).start()
+                return
+        raise RuntimeError("no listening line from the admin plane")
+
+    def _drain(self):
+        for _ in self.process.stdout:
+            pass
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def url(self, plane, path):
+        port = self.data_port if plane == "data" else self.admin_port
+        return f"http://127.0.0.1:{port}{path}"
+
+    def get(self, path, timeout=10):
+        """(status, body) of a GET on the data plane."""
+        try:
+            with urllib.request.urlopen(self.url("data", path), timeout=timeout) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def admin(self, method, path, body=None):
+        request = urllib.request.Request(self.url("admin", path), method=method, data=body,
+                                         headers={"Authorization": f"Bearer {TOKEN}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return json.loads(response.read() or b"null")
+
+    def sqs_send(self, body):
+        data = f"Action=SendMessage&MessageBody={body}".encode()
+        request = urllib.request.Request(self.url("data", "/000000000000/jobs"), data=data,
+                                         headers={"Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status
+
+
+class Checks:
+    def __init__(self, driver, artifacts):
+        self.driver = driver
+        self.artifacts = artifacts
+        self.failures = []
+        self.passed = 0
+
+    def by_testid(self, testid):
+        return self.driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
+
+    def wait(self, what, condition, timeout=WAIT):
+        """Waits for `condition(driver)` to be truthy; records a failure (with a screenshot) if not."""
+        try:
+            value = WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
+            self.passed += 1
+            print(f"ok: {what}", flush=True)
+            return value
+        except Exception as error:  # selenium's TimeoutException, or a lookup that kept failing
+            name = f"failed-{len(self.failures) + 1}.png"
+            self.driver.save_screenshot(os.path.join(self.artifacts, name))
+            self.failures.append(f"{what} (screenshot {name}; {type(error).__name__})")
+            print(f"FAILED: {what}", flush=True)
+            return None
+
+    def attribute(self, testid, name):
+        try:
+            return self.by_testid(testid).get_attribute(name)
+        except Exception:
+            return None
+
+    def number(self, testid, name):
+        try:
+            return int(self.attribute(testid, name) or "0")
+        except ValueError:
+            return 0
+
+    def count(self, css):
+        return len(self.driver.find_elements(By.CSS_SELECTOR, css))
+
+    def screenshot(self, name):
+        self.driver.save_screenshot(os.path.join(self.artifacts, name))
+
+
+def make_driver():
+    options = Options()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--window-size=1280,800", "--no-first-run", "--disable-extensions"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    return webdriver.Chrome(service=service, options=options)
+
+
+def run(server, checks):
+    driver = checks.driver
+    driver.get(server.url("admin", "/"))
+
+    # The token: asked for once, kept in sessionStorage.
+    form_input = checks.wait("the token form appears (the API answers 401 without it)",
+                             lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="token-input"]'))
+    if form_input:
+        form_input.send_keys(TOKEN)
+        checks.by_testid("token-submit").click()
+    checks.wait("the event stream goes live", lambda d: checks.attribute("stream-status", "data-state") == "live")
+    checks.wait("the token is kept in sessionStorage",
+                lambda d: d.execute_script('return sessionStorage.getItem("understudy.token")') == TOKEN)
+
+    # Traffic: slow requests fill worker slots, fast ones feed the charts and the tail.
+    updates_before = checks.number("scoreboard", "data-updates")
+    slow = [threading.Thread(target=server.get, args=("/delay/2",)) for _ in range(3)]
+    for thread in slow:
+        thread.start()
+    checks.wait("the scoreboard has one cell per worker slot (4)", lambda d: checks.count('[data-testid="scoreboard"] .cell') == 4)
+    checks.wait("the scoreboard shows the slow requests holding slots",
+                lambda d: checks.count('[data-testid="scoreboard"] .cell[data-state="delayed"]') >= 2)
+    checks.screenshot("dashboard-busy-1280x800.png")
+    for index in range(40):
+        server.get(f"/get?n={index}")
+        server.get("/status/503")
+    server.get("/health")
+    checks.wait("the scoreboard re-renders from events", lambda d: checks.number("scoreboard", "data-updates") > updates_before)
+    checks.wait("the latency chart gains points", lambda d: checks.number("latency-chart", "data-points") >= 2)
+    checks.wait("the status chart gains points", lambda d: checks.number("status-chart", "data-points") >= 2)
+    checks.wait("the request tail lists a /get request with 200",
+                lambda d: checks.count('[data-testid="request-tail"] [data-path="/get"][data-status="200"]') >= 1)
+    checks.wait("the request tail lists a 503",
+                lambda d: checks.count('[data-testid="request-tail"] [data-status="503"]') >= 1)
+    checks.wait("the connections panel shows requests per second",
+                lambda d: any(ch.isdigit() for ch in checks.by_testid("connections").text))
+    for thread in slow:
+        thread.join(timeout=10)
+    checks.wait("the slots free up again",
+                lambda d: checks.count('[data-testid="scoreboard"] .cell[data-state="delayed"]') == 0)
+
+    # Filtering the tail by status.
+    status_filter = checks.by_testid("tail-filter-status")
+    status_filter.clear()
+    status_filter.send_keys("503")
+    checks.wait("the status filter leaves only 503 rows",
+                lambda d: checks.count('[data-testid="request-tail"] [data-status]:not([hidden])') > 0
+                and all(row.get_attribute("data-status") == "503"
+                        for row in d.find_elements(By.CSS_SELECTOR, '[data-testid="request-tail"] [data-status]')
+                        if row.is_displayed()))
+    status_filter.clear()
+
+    # Health: the switch in the page changes what /health answers.
+    checks.wait("health marks appear in the strip",
+                lambda d: checks.count('[data-testid="health-strip"] .mark') >= 1)
+    checks.by_testid("health-toggle").click()
+    checks.wait("the page shows health failing", lambda d: checks.attribute("health-state", "data-status") == "503")
+    status, _ = server.get("/health")
+    if status == 503:
+        checks.passed += 1
+        print("ok: /health answers 503 after the switch", flush=True)
+    else:
+        checks.failures.append(f"/health answered {status} after the switch, want 503")
+    checks.wait("a red mark for the 503 answer", lambda d: checks.count('[data-testid="health-strip"] .mark[data-status="503"]') >= 1)
+    checks.by_testid("health-toggle").click()
+    checks.wait("the page shows health back to 200", lambda d: checks.attribute("health-state", "data-status") == "200")
+    status, _ = server.get("/health")
+    if status == 200:
+        checks.passed += 1
+        print("ok: /health answers 200 after switching back", flush=True)
+    else:
+        checks.failures.append(f"/health answered {status} after switching back, want 200")
+
+    # Fault rules: an invalid rule shows the server's error inline; a valid one is listed.
+    editor = checks.by_testid("fault-editor")
+    editor.clear()
+    editor.send_keys('{"name": "bad", "match": {"pathx": "/get"}, "delay": "1s"}')
+    checks.by_testid("fault-save").click()
+    checks.wait("an invalid rule shows its error and field",
+                lambda d: checks.by_testid("fault-error").is_displayed() and "match.pathx" in checks.by_testid("fault-error").text)
+    editor.clear()
+    editor.send_keys('{"name": "slow-get", "match": {"path": "/get"}, "delay": "10ms"}')
+    checks.by_testid("fault-save").click()
+    checks.wait("a valid rule clears the error", lambda d: not checks.by_testid("fault-error").is_displayed()
+                or checks.by_testid("fault-error").text.strip() == "")
+    checks.wait("the new rule is in the list", lambda d: checks.count('[data-testid="fault-list"] [data-rule="slow-get"]') == 1)
+    checks.by_testid("fault-enabled-slow-get").click()
+    checks.wait("unchecking the rule disables it on the server",
+                lambda d: server.admin("GET", "/api/faults/slow-get").get("enabled") is False)
+
+    # Queues: counts follow the queue.
+    server.sqs_send("hello")
+    server.sqs_send("world")
+    checks.wait("the queue list shows 2 visible messages in jobs",
+                lambda d: "2" in [cell.text.strip() for cell in
+                                  d.find_elements(By.CSS_SELECTOR, '[data-testid="queue-list"] [data-queue="jobs"] *')])
+    checks.screenshot("dashboard-1280x800.png")
+
+    # A narrow window: one column, no horizontal scrolling.
+    driver.set_window_size(420, 900)
+    checks.wait("a narrow window does not scroll sideways",
+                lambda d: d.execute_script("return document.documentElement.scrollWidth <= window.innerWidth + 1"))
+    checks.screenshot("dashboard-narrow-420x900.png")
+    driver.set_window_size(1280, 800)
+
+    # The server restarts: the page reconnects and goes on updating.
+    server.stop()
+    checks.wait("the page notices the stream is gone", lambda d: checks.attribute("stream-status", "data-state") != "live")
+    server.start()
+    checks.wait("the stream is live again after the restart",
+                lambda d: checks.attribute("stream-status", "data-state") == "live", timeout=30)
+    server.get("/anything/after-restart")
+    checks.wait("requests after the restart reach the tail",
+                lambda d: checks.count('[data-testid="request-tail"] [data-path="/anything/after-restart"]') == 1)
+    checks.wait("the health state is read again after the restart (config: 200)",
+                lambda d: checks.attribute("health-state", "data-status") == "200")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--artifacts", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    folder = tempfile.mkdtemp(prefix="understudy-dashboard-")
+    server = Server(args.binary, folder)
+    driver = None
+    try:
+        server.start()
+        driver = make_driver()
+        checks = Checks(driver, args.artifacts)
+        try:
+            run(server, checks)
+        finally:
+            with open(os.path.join(args.artifacts, "browser-console.log"), "w") as log:
+                for entry in driver.get_log("browser"):
+                    log.write(f"{entry.get('level')} {entry.get('message')}\n")
+        print(f"{checks.passed} checks passed, {len(checks.failures)} failed; screenshots in {args.artifacts}")
+        for failure in checks.failures:
+            print(f"FAILED: {failure}")
+        return 1 if checks.failures else 0
+    finally:
+        if driver:
+            driver.quit()
+        server.stop()
+        server.log.close()
+        with open(os.path.join(folder, "server.log"), "rb") as log:
+            tail = log.read()[-2000:].decode(errors="replace")
+        shutil.copy(os.path.join(folder, "server.log"), os.path.join(args.artifacts, "server.log"))
+        shutil.rmtree(folder, ignore_errors=True)
+        if tail.strip():
+            print("server stderr (tail):\n" + tail)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
