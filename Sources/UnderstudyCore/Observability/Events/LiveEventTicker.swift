@@ -143,6 +143,7 @@ final class LiveEventTicker {
             sampled += "\(index > 0 ? "," : "")\"\(type.rawValue)\":{\"seen\":\(totals.seen[index]),\"sent\":\(totals.sent[index])}"
         }
         line.add("sampled", json: sampled + "}")
+        line.add("draining", plane.shared.isDraining)
         line.add("subscribers", hub.subscribers)
         line.add("dropped_subscribers", hub.droppedSubscribers)
         hub.publish(.stats, json: line.finish())

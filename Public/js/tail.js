@@ -1,0 +1,104 @@
+// The request tail: the latest request_completed events (newest on top, 200 kept), with
+// live path and status filters, a pause switch and a note when the server samples.
+
+import { el, fmtClock, fmtInt, fmtMs, frameBatcher, setText, statusClass } from "./util.js";
+
+const MAX_ROWS = 200;
+
+/** "503", "5xx", "5", "404, 5xx" -> a test on a status string; empty matches everything. */
+export function statusMatcher(text) {
+  const tokens = String(text).trim().toLowerCase().split(/[\s,]+/).filter(Boolean);
+  if (!tokens.length) return () => true;
+  const tests = tokens.map((token) => {
+    if (/^\d{3}$/.test(token)) return (status) => status === token;
+    if (/^\dxx$/.test(token)) return (status) => status[0] === token[0];
+    if (/^\d{1,2}x?$/.test(token)) return (status) => status.startsWith(token.replace("x", ""));
+    return () => false;
+  });
+  return (status) => tests.some((test) => test(status));
+}
+
+export function createTail({ root, tbody, pathFilter, statusFilter, pause, sampling, note }) {
+  let pending = [];
+  let paused = false;
+  let matchesPath = () => true;
+  let matchesStatus = () => true;
+
+  const visible = (row) => matchesPath(row.dataset.path) && matchesStatus(row.dataset.status);
+
+  function buildRow(r) {
+    const status = String(r.status ?? "");
+    const path = String(r.path ?? "");
+    const row = el("tr", { dataset: { status, path } },
+      el("td", { className: "mono", text: fmtClock(r.time) }),
+      el("td", { text: r.method ?? "" }),
+      el("td", { className: "mono path", text: path, title: r.route ? `${path}\nroute ${r.route}` : path }),
+      el("td", { className: `num status s${statusClass(status)}`, text: status }),
+      el("td", { className: "num", text: fmtMs(r.duration_ms) }),
+      el("td", { className: "num mono", text: r.connection_id ?? "" }),
+      el("td", { className: "fault", text: r.fault ?? "" }));
+    row.hidden = !visible(row);
+    return row;
+  }
+
+  function updateNote() {
+    const total = tbody.childElementCount;
+    let shown = 0;
+    for (const row of tbody.children) if (!row.hidden) shown++;
+    let text = "";
+    if (!total) text = "no requests yet";
+    else if (!shown) text = "no request matches the filters";
+    else if (shown < total) text = `${fmtInt(shown)} of ${fmtInt(total)} rows match`;
+    if (paused) text = `paused${pending.length ? `: ${fmtInt(pending.length)} new` : ""}${text ? ` · ${text}` : ""}`;
+    setText(note, text);
+    note.hidden = !text;
+    root.dataset.rows = String(total);
+  }
+
+  function render() {
+    if (!paused && pending.length) {
+      const fresh = pending.slice(-MAX_ROWS);
+      pending = [];
+      const fragment = document.createDocumentFragment();
+      for (let i = fresh.length - 1; i >= 0; i--) fragment.append(buildRow(fresh[i]));
+      tbody.prepend(fragment);
+      while (tbody.childElementCount > MAX_ROWS) tbody.lastElementChild.remove();
+    }
+    updateNote();
+  }
+  const schedule = frameBatcher(render);
+
+  function applyFilters() {
+    const needle = pathFilter.value;
+    matchesPath = needle ? (path) => path.includes(needle) : () => true;
+    matchesStatus = statusMatcher(statusFilter.value);
+    for (const row of tbody.children) row.hidden = !visible(row);
+    updateNote();
+  }
+
+  pathFilter.addEventListener("input", applyFilters);
+  statusFilter.addEventListener("input", applyFilters);
+  pause.addEventListener("click", () => {
+    paused = !paused;
+    pause.setAttribute("aria-pressed", String(paused));
+    pause.textContent = paused ? "resume" : "pause";
+    schedule();
+  });
+  updateNote();
+
+  return {
+    /** A request_completed event. */
+    add(event) {
+      pending.push(event);
+      if (pending.length > MAX_ROWS * 2) pending = pending.slice(-MAX_ROWS);
+      schedule();
+    },
+    /** stats.sampled: say when only some requests reach the tail. */
+    setSampling(sampled) {
+      const s = sampled?.request_completed;
+      const show = s && Number.isFinite(s.seen) && Number.isFinite(s.sent) && s.seen > s.sent;
+      sampling.hidden = !show;
+      setText(sampling, show ? `showing ${fmtInt(s.sent)} of ${fmtInt(s.seen)} requests in the last second` : "");
+    },
+  };
+}
