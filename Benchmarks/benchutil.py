@@ -43,3 +43,28 @@ def wait_answer(port, path="/health", tls=False, timeout=10.0):
             pass
         time.sleep(0.02)
     raise SystemExit(f"{'https' if tls else 'http'}://127.0.0.1:{port}{path} did not answer 200 within {timeout}s")
+
+
+def cpu_seconds(pid):
+    """User plus system CPU seconds process `pid` has used."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def wrk(url, connections, duration, headers=()):
+    """wrk on core 1, one thread: (req/s, requests, whether any answer was not 2xx/3xx, its output)."""
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{duration}s"]
+    for header in headers:
+        command += ["-H", header]
+    out = subprocess.run(command + [url], capture_output=True, text=True)
+    requests = rate = None
+    errors = "Non-2xx" in out.stdout
+    for line in out.stdout.splitlines():
+        if "requests in" in line:
+            requests = int(line.split()[0])
+        if line.startswith("Requests/sec:"):
+            rate = float(line.split()[1])
+    if requests is None or rate is None:
+        raise RuntimeError(f"wrk failed: {out.stdout}{out.stderr}")
+    return rate, requests, errors, out.stdout

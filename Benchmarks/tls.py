@@ -31,32 +31,7 @@ import sys
 import tempfile
 import time
 
-from benchutil import ROOT, TICKS, free_port, stop_all, wait_answer
-
-
-def cpu_seconds(pid):
-    with open(f"/proc/{pid}/stat") as f:
-        fields = f.read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICKS
-
-
-def wrk(url, connections, duration, headers=()):
-    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{connections}", f"-d{duration}s"]
-    for header in headers:
-        command += ["-H", header]
-    out = subprocess.run(command + [url], capture_output=True, text=True)
-    requests = rate = None
-    errors = "Non-2xx" in out.stdout
-    for line in out.stdout.splitlines():
-        if "requests in" in line:
-            requests = int(line.split()[0])
-        if line.startswith("Requests/sec:"):
-            rate = float(line.split()[1])
-        if line.startswith("Transfer/sec:"):
-            transfer = line.split()[1]
-    if requests is None or rate is None:
-        raise RuntimeError(f"wrk failed: {out.stdout}{out.stderr}")
-    return rate, requests, errors, out.stdout
+from benchutil import ROOT, cpu_seconds, free_port, stop_all, wait_answer, wrk
 
 
 def body_64k():

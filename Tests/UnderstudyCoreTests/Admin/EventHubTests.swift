@@ -96,3 +96,10 @@ import Testing
         #expect(again.sent[0] == 10 && again.statuses[503] == 1000)
     }
 }
+
+extension EventHubTests {
+    @Test func kindIndicesFollowAllCases() {
+        #expect(LiveEventType.allCases.map(\.index) == Array(LiveEventType.allCases.indices))
+        #expect(LiveEventType.sampled.map(\.sampledIndex) == Array(LiveEventType.sampled.indices))
+    }
+}

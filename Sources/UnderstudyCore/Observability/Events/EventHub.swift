@@ -58,6 +58,9 @@ public final class EventHub: Sendable {
     /// Distinguishes this process's event ids from an earlier one's (`<boot>-<sequence>`),
     /// so a subscriber resuming across a restart is told it missed events.
     let boot: String
+    /// `id: <boot>-`, and per kind `\nevent: <kind>\ndata: `: the fixed parts of a frame.
+    private let idPrefix: [UInt8]
+    private let typeLines: [[UInt8]]
     private let state: Locked<State>
     private let subscriberCount = Atomic<Int>(0)
     private let dropped = Atomic<Int>(0)
@@ -66,6 +69,8 @@ public final class EventHub: Sendable {
     public init(settings: Settings = Settings()) {
         self.settings = settings
         boot = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16)
+        idPrefix = Array("id: \(boot)-".utf8)
+        typeLines = LiveEventType.allCases.map { Array("\nevent: \($0.rawValue)\ndata: ".utf8) }
         state = Locked(State(ring: EventRing(capacity: settings.bufferEvents)))
     }
 
@@ -124,10 +129,19 @@ public final class EventHub: Sendable {
         }
     }
 
+    /// Built from bytes made once (no string interpolation per event).
     private func frame(_ type: LiveEventType, sequence: UInt64, json: [UInt8]) -> [UInt8] {
         var frame: [UInt8] = []
-        frame.reserveCapacity(json.count + 48)
-        frame.append(contentsOf: "id: \(boot)-\(sequence)\nevent: \(type.rawValue)\ndata: ".utf8)
+        frame.reserveCapacity(json.count + 64)
+        frame.append(contentsOf: idPrefix)
+        var digits: [UInt8] = []
+        var rest = sequence
+        repeat {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        frame.append(contentsOf: digits.reversed())
+        frame.append(contentsOf: typeLines[type.index])
         frame.append(contentsOf: json)
         if json.last != UInt8(ascii: "\n") { frame.append(UInt8(ascii: "\n")) }
         frame.append(UInt8(ascii: "\n"))

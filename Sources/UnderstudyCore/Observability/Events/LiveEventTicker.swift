@@ -14,7 +14,7 @@ final class LiveEventTicker {
     private var tick = 0
     private var lastStatsAt: UInt64
     private var lastHeartbeatAt: UInt64
-    private var lastSlots: [UInt8] = []
+    private var lastSlots: [Int] = []
     private var lastQueues: [String: QueueSummary] = [:]
     private var timer: TimerHandle?
     private let encoder: JSONEncoder = {
@@ -77,11 +77,19 @@ final class LiveEventTicker {
         (json(StateSnapshot.Workers(plane)), json(StateSnapshot.Connections(plane)))
     }
 
+    /// The counts `slot_changed` reports, to compare without encoding them.
+    private func scoreboardCounts() -> [Int] {
+        let slots = plane.slotCounts(), connections = plane.connectionCounts()
+        let pool = plane.workers?.snapshot
+        return ConnectionState.allCases.flatMap { [slots[$0] ?? 0, connections[$0] ?? 0] }
+            + [plane.openConnections, pool?.busy ?? 0, pool?.waiting ?? 0, pool?.acceptingPaused == true ? 1 : 0]
+    }
+
     private func checkSlots() {
+        let counts = scoreboardCounts()
+        guard counts != lastSlots else { return }
+        lastSlots = counts
         let (workers, connections) = scoreboard()
-        let key = Array((workers + connections).utf8)
-        guard key != lastSlots else { return }
-        lastSlots = key
         var line = startLine()
         line.add("workers", json: workers)
         line.add("connections", json: connections)

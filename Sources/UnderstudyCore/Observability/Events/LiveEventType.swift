@@ -16,6 +16,21 @@ public enum LiveEventType: String, CaseIterable, Sendable {
     /// `admin.events.max_per_second` each, so a browser keeps up with a busy data plane.
     static let sampled: [LiveEventType] = [.requestCompleted, .connectionOpened, .connectionClosed, .healthAnswered, .faultFired]
 
+    /// The position in `allCases`, for per-kind tables.
+    var index: Int {
+        switch self {
+        case .requestCompleted: 0
+        case .connectionOpened: 1
+        case .connectionClosed: 2
+        case .healthAnswered: 3
+        case .faultFired: 4
+        case .slotChanged: 5
+        case .queueChanged: 6
+        case .stats: 7
+        case .gap: 8
+        }
+    }
+
     /// The index of a sampled kind in per-kind counters, nil for the others.
     var sampledIndex: Int? {
         switch self {
