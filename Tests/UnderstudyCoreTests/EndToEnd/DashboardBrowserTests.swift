@@ -14,7 +14,7 @@ import TestSupport
 
     @Test(.timeLimit(.minutes(3))) func dashboardUpdatesLiveInChromium() throws {
         guard let python = ExternalTool.require("python3"), ExternalTool.require("chromium") != nil,
-              ExternalTool.require("chromedriver") != nil else { return }
+              ExternalTool.require("chromedriver") != nil, ExternalTool.require("curl") != nil else { return }
         let probe = try ExternalTool.run(python, ["-c", "import selenium"])
         guard probe.status == 0 else {
             if ProcessInfo.processInfo.environment["UNDERSTUDY_E2E_REQUIRED"] == "1" {
