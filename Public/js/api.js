@@ -15,13 +15,27 @@ export class ApiError extends Error {
 
 let unauthorizedHandler = () => {};
 
+/** A call that has not answered by then is given up (a stalled connection must not block refreshes forever). */
+const TIMEOUT_MS = 15000;
+
 /** `handler(usedToken)` runs whenever a call answers 401. */
 export function onUnauthorized(handler) {
   unauthorizedHandler = handler;
 }
 
-/** A path segment for a name chosen by users (rule or queue names). */
-export const segment = (name) => encodeURIComponent(name);
+/**
+ * A path segment for a name chosen by users (rule or queue names). "." and ".." (even
+ * percent-encoded) are dot segments that every browser's URL parser removes, so such a name
+ * cannot be addressed from here: that throws rather than calling another route.
+ */
+export function segment(name) {
+  const value = String(name);
+  if (value === "." || value === "..") {
+    throw new ApiError(0, `"${value}" cannot be used in a URL from a browser (dot segments are removed); ` +
+      `use curl with %2e for each dot`);
+  }
+  return encodeURIComponent(value);
+}
 
 /**
  * Calls the admin API. `body` (any JSON value) is sent as JSON. Resolves with the parsed
@@ -33,19 +47,27 @@ export async function api(path, { method = "GET", body } = {}) {
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
 
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   let response;
+  let text;
   try {
     response = await fetch(path, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       cache: "no-store",
+      signal: controller.signal,
     });
+    text = await response.text();
   } catch (error) {
-    throw new ApiError(0, `cannot reach the server (${error.message})`);
+    throw new ApiError(0, controller.signal.aborted
+      ? `no answer from the server within ${TIMEOUT_MS / 1000} s`
+      : `cannot reach the server (${error.message})`);
+  } finally {
+    clearTimeout(timer);
   }
 
-  const text = await response.text();
   let data = null;
   if (text) {
     try {

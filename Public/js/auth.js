@@ -3,20 +3,28 @@
 
 const KEY = "understudy.token";
 
+// Used only when sessionStorage is unavailable (disabled storage, some private modes):
+// then the token lives only as long as this page does not reload.
+let memoryToken = "";
+let storageWorks = true;
+
 export function getToken() {
+  if (!storageWorks) return memoryToken;
   try {
     return sessionStorage.getItem(KEY) || "";
   } catch {
-    return "";
+    storageWorks = false;
+    return memoryToken;
   }
 }
 
 function storeToken(token) {
+  memoryToken = token;
   try {
     if (token) sessionStorage.setItem(KEY, token);
     else sessionStorage.removeItem(KEY);
   } catch {
-    // Storage disabled: the token lives only as long as this page does not reload.
+    storageWorks = false;
   }
 }
 

@@ -33,17 +33,24 @@ class TimeChart {
         ` ${item.label} `, value));
     }
     container.dataset.points = "0";
+    this.size = null; // the canvas' CSS size, from the ResizeObserver (no layout read per draw)
     this.schedule = frameBatcher(() => this.draw());
-    new ResizeObserver(() => this.schedule()).observe(this.canvas);
+    new ResizeObserver((entries) => {
+      const box = entries[entries.length - 1].contentRect;
+      this.size = { width: box.width, height: box.height };
+      this.schedule();
+    }).observe(this.canvas);
     matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => this.schedule());
     this.schedule();
   }
 
   push(point) {
     const points = this.points;
+    if (!Number.isFinite(point.t)) return;
     let i = points.length;
     while (i > 0 && points[i - 1].t > point.t) i--; // replayed events may arrive late
-    points.splice(i, 0, point);
+    if (i > 0 && points[i - 1].t === point.t) points[i - 1] = point; // the same second again
+    else points.splice(i, 0, point);
     const oldest = points[points.length - 1].t - WINDOW_MS;
     let drop = 0;
     while (drop < points.length && points[drop].t < oldest) drop++;
@@ -59,8 +66,8 @@ class TimeChart {
 
   /** Sizes the canvas for the device pixel ratio; returns the drawing frame, or null. */
   frame() {
-    const rect = this.canvas.getBoundingClientRect();
-    if (rect.width < 10 || rect.height < 10) return null;
+    const rect = this.size;
+    if (!rect || rect.width < 10 || rect.height < 10) return null;
     const dpr = window.devicePixelRatio || 1;
     const width = Math.round(rect.width * dpr);
     const height = Math.round(rect.height * dpr);

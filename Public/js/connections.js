@@ -4,6 +4,7 @@
 import { el, fmtInt, fmtRps, frameBatcher, setText } from "./util.js";
 
 const FIELDS = ["open", "reading", "processing", "delayed", "writing", "keepalive_idle"];
+const MAX_REASONS = 40; // the contract names 14; anything past this counts as "other"
 
 export function createConnections(root) {
   const values = new Map(FIELDS.map((f) => [f, root.querySelector(`[data-conn="${f}"]`)]));
@@ -63,7 +64,8 @@ export function createConnections(root) {
       schedule();
     },
     connectionClosed(event) {
-      const reason = String(event.reason || "unknown");
+      let reason = String(event.reason || "unknown");
+      if (!reasons.has(reason) && reasons.size >= MAX_REASONS) reason = "other";
       reasons.set(reason, (reasons.get(reason) || 0) + 1);
       reasonsDirty = true;
       schedule();

@@ -15,6 +15,11 @@ export const EVENT_TYPES = [
 
 const FIRST_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 5000;
+// `stats` comes every second (heartbeat comments are invisible to EventSource): a stream
+// with no event, open or error for this long is stalled (half-open TCP, a sleeping laptop,
+// a proxy holding the request): it is rebuilt.
+const STALL_MS = 20000;
+const WATCHDOG_MS = 5000;
 
 export class EventStream {
   /**
@@ -35,10 +40,13 @@ export class EventStream {
     this.retryTimer = 0;
     this.backoff = FIRST_BACKOFF_MS;
     this.stopped = true;
+    this.lastActivity = 0;
+    this.watchdog = 0;
   }
 
   start() {
     this.stopped = false;
+    if (!this.watchdog) this.watchdog = setInterval(() => this.checkStalled(), WATCHDOG_MS);
     if (!this.source && !this.retryTimer) this.connect();
   }
 
@@ -46,9 +54,19 @@ export class EventStream {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     this.retryTimer = 0;
+    clearInterval(this.watchdog);
+    this.watchdog = 0;
     if (this.source) this.source.close();
     this.source = null;
     this.onState("reconnecting");
+  }
+
+  checkStalled() {
+    if (this.stopped || !this.source) return;
+    if (performance.now() - this.lastActivity < STALL_MS) return;
+    console.warn("understudy: the event stream went silent; reconnecting");
+    this.onState("reconnecting");
+    this.connect();
   }
 
   /** Reconnects at once (for example with a new token). */
@@ -62,12 +80,21 @@ export class EventStream {
     this.retryTimer = 0;
     if (this.stopped) return;
     if (this.source) this.source.close();
+    this.source = null;
     const source = new EventSource(this.url());
     this.source = source;
+    this.lastActivity = performance.now();
     const current = () => this.source === source;
+    const warned = new Set(); // one console line per event type and connection, not one per event
+    const warn = (type, ...details) => {
+      if (warned.has(type)) return;
+      warned.add(type);
+      console.warn(`understudy: unreadable ${type} event (further ones on this connection are dropped silently)`, ...details);
+    };
 
     source.addEventListener("open", () => {
       if (!current()) return;
+      this.lastActivity = performance.now();
       this.backoff = FIRST_BACKOFF_MS;
       this.onState("live");
       this.onOpen();
@@ -75,6 +102,7 @@ export class EventStream {
 
     source.addEventListener("error", () => {
       if (!current()) return;
+      this.lastActivity = performance.now();
       this.onState("reconnecting");
       if (source.readyState !== EventSource.CLOSED) return; // the browser retries by itself
       source.close();
@@ -88,17 +116,22 @@ export class EventStream {
     for (const type of EVENT_TYPES) {
       source.addEventListener(type, (message) => {
         if (!current()) return;
+        this.lastActivity = performance.now();
         let data;
         try {
           data = message.data ? JSON.parse(message.data) : {};
         } catch {
-          console.warn(`understudy: unreadable ${type} event`, message.data);
+          warn(type, message.data);
           return;
+        }
+        if (!data || typeof data !== "object" || Array.isArray(data)) {
+          if (type === "gap") data = {}; // a gap still means: refetch
+          else return warn(type, message.data);
         }
         try {
           this.onEvent(type, data);
         } catch (error) {
-          console.error(`understudy: ${type} event handler failed`, error);
+          warn(type, error);
         }
       });
     }

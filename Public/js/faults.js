@@ -66,9 +66,33 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
   const rows = new Map(); // name -> {row, summary, fired, checkbox, remove}
   let rules = [];
   const status = new Map(); // name -> {fired, active, limit, enabled} from api/state
-  let refreshSeq = 0;
+  // Answers that were asked for before a newer request (or a change made here) are dropped.
+  let rulesSeq = 0;
+  let statusSeq = 0;
 
   const emptyRow = el("li", { className: "empty", text: "no fault rules" });
+  // Summary and JSON per rule object: rendering again for a fired count (up to once a
+  // frame while rules fire) must not describe and stringify every rule again.
+  const described = new WeakMap();
+
+  function describe(rule) {
+    let text = described.get(rule);
+    if (!text) {
+      let summary;
+      try {
+        summary = describeRule(rule);
+      } catch {
+        summary = "(unreadable rule)";
+      }
+      text = { summary, json: JSON.stringify(rule, null, 2) };
+      described.set(rule, text);
+    }
+    return text;
+  }
+
+  function setData(node, key, value) {
+    if (node.dataset[key] !== value) node.dataset[key] = value;
+  }
 
   function buildRow(name) {
     const checkbox = el("input", { type: "checkbox", "data-testid": `fault-enabled-${name}`, "aria-label": `enable rule ${name}` });
@@ -108,15 +132,16 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
       }
       const info = status.get(rule.name);
       const enabled = rule.enabled !== false;
-      setText(parts.summary, describeRule(rule));
-      parts.summary.title = JSON.stringify(rule, null, 2);
+      const text = describe(rule);
+      setText(parts.summary, text.summary);
+      setTitle(parts.summary, text.json);
       const fired = info ? info.fired : undefined;
       const limit = info?.limit ?? rule.limit;
       setText(parts.fired, `fired ${fmtInt(fired ?? 0)}${Number.isFinite(limit) ? ` / ${fmtInt(limit)}` : ""}`);
-      parts.fired.dataset.fired = String(fired ?? 0);
-      parts.row.dataset.enabled = String(enabled);
-      parts.row.dataset.active = String(info ? info.active !== false : enabled);
-      parts.row.title = enabled && info && info.active === false ? "enabled, but not active now (schedule or limit)" : "";
+      setData(parts.fired, "fired", String(fired ?? 0));
+      setData(parts.row, "enabled", String(enabled));
+      setData(parts.row, "active", String(info ? info.active !== false : enabled));
+      setTitle(parts.row, enabled && info && info.active === false ? "enabled, but not active now (schedule or limit)" : "");
       if (!parts.checkbox.disabled) parts.checkbox.checked = enabled;
       // Keep rows in the server's order without moving rows that are already in place.
       const expected = previous ? previous.nextElementSibling : list.firstElementChild;
@@ -127,15 +152,40 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
     else list.append(emptyRow);
   }
 
+  // listError shows either why the rules could not be loaded or why an action failed; a
+  // successful reload clears only the former (the refresh after a failed delete must not
+  // wipe the delete's error at once).
+  let loadErrorShown = false;
+  function showLoadError(message) {
+    if (message) {
+      showError(listError, message);
+      loadErrorShown = true;
+    } else if (loadErrorShown) {
+      showError(listError, "");
+      loadErrorShown = false;
+    }
+  }
+  function showActionError(message) {
+    showError(listError, message);
+    loadErrorShown = false;
+  }
+
+  function setTitle(node, title) {
+    if (node.title !== title) node.title = title;
+  }
+
   function applyStatus(faults) {
     if (!Array.isArray(faults)) return;
     status.clear();
-    for (const f of faults) status.set(f.name, f);
+    for (const f of faults) if (f && typeof f === "object") status.set(String(f.name), f);
   }
 
   function applyRules(answer) {
     if (!answer) return;
-    rules = Array.isArray(answer.rules) ? answer.rules : [];
+    // Anything but an object with a string name is skipped (and names are kept unique).
+    const seen = new Set();
+    rules = (Array.isArray(answer.rules) ? answer.rules : []).filter((r) =>
+      r && typeof r === "object" && typeof r.name === "string" && !seen.has(r.name) && seen.add(r.name));
     const notes = [];
     if (answer.max_delay) notes.push(`max delay ${answer.max_delay}`);
     if (typeof answer.client_headers === "boolean") notes.push(`client fault headers ${answer.client_headers ? "on" : "off"}`);
@@ -144,16 +194,31 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
 
   /** Reloads the rules (api/faults) and their fired counts (api/state). */
   async function refresh() {
-    const seq = ++refreshSeq;
+    const rulesAsked = ++rulesSeq;
+    const statusAsked = ++statusSeq;
     const [faults, state] = await Promise.allSettled([api("api/faults"), api("api/state")]);
-    if (seq !== refreshSeq) return;
-    if (faults.status === "fulfilled") applyRules(faults.value);
-    if (state.status === "fulfilled") applyStatus(state.value?.faults);
+    if (rulesAsked === rulesSeq) {
+      if (faults.status === "fulfilled") applyRules(faults.value);
+      showLoadError(faults.status === "rejected" ? `fault rules: ${faults.reason.message}` : "");
+    }
+    if (statusAsked === statusSeq && state.status === "fulfilled") applyStatus(state.value?.faults);
     render();
-    showError(listError, faults.status === "rejected" ? `fault rules: ${faults.reason.message}` : "");
   }
-  const refreshSoon = throttle(() => refresh(), 1000);
+
+  /** Rereads only the fired counts and active flags (api/state): rules do not change by firing. */
+  async function refreshStatus() {
+    const statusAsked = ++statusSeq;
+    try {
+      const state = await api("api/state");
+      if (statusAsked !== statusSeq) return;
+      applyStatus(state?.faults);
+      renderSoon();
+    } catch {
+      // The next periodic poll or refresh tries again.
+    }
+  }
   const renderSoon = frameBatcher(render);
+  const refreshStatusSoon = throttle(() => refreshStatus(), 2000);
 
   async function setEnabled(name, checkbox) {
     const enabled = checkbox.checked;
@@ -162,10 +227,10 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
       const rule = await api(`api/faults/${segment(name)}`);
       rule.enabled = enabled;
       await api(`api/faults/${segment(name)}`, { method: "PUT", body: rule });
-      showError(listError, "");
+      showActionError("");
     } catch (failure) {
       checkbox.checked = !enabled;
-      showError(listError, `${name}: ${failure.message}`);
+      showActionError(`${name}: ${failure.message}`);
     } finally {
       checkbox.disabled = false;
       refresh();
@@ -176,9 +241,9 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
     button.disabled = true;
     try {
       await api(`api/faults/${segment(name)}`, { method: "DELETE" });
-      showError(listError, "");
+      showActionError("");
     } catch (failure) {
-      showError(listError, `${name}: ${failure.message}`);
+      showActionError(`${name}: ${failure.message}`);
     } finally {
       button.disabled = false;
       refresh();
@@ -223,26 +288,37 @@ export function createFaults({ list, meta, listError, editor, save, error, examp
 
   return {
     refresh,
+    /** Take before asking api/faults or api/state elsewhere; pass to apply/applyStatus. */
+    generation: () => ({ rules: rulesSeq, status: statusSeq }),
     /** From a full refetch (api/faults and api/state answered elsewhere). */
-    apply(faultsAnswer, stateFaults) {
-      refreshSeq++;
-      applyRules(faultsAnswer);
-      applyStatus(stateFaults);
-      render();
+    apply(faultsAnswer, stateFaults, asked) {
+      if (faultsAnswer && (!asked || asked.rules === rulesSeq)) {
+        rulesSeq++;
+        applyRules(faultsAnswer);
+        showLoadError("");
+      }
+      if (stateFaults && (!asked || asked.status === statusSeq)) {
+        statusSeq++;
+        applyStatus(stateFaults);
+      }
+      renderSoon();
     },
     /** fired counts only (a periodic api/state). */
-    applyStatus(stateFaults) {
+    applyStatus(stateFaults, asked) {
+      if (asked && asked.status !== statusSeq) return;
+      statusSeq++;
       applyStatus(stateFaults);
-      render();
+      renderSoon();
     },
     /** A fault_fired event: count it now, reload at most once a second. */
     fired(event) {
-      const info = status.get(event.rule);
+      const info = status.get(String(event.rule));
       if (info) {
-        info.fired = (info.fired || 0) + 1;
+        info.fired = (Number(info.fired) || 0) + 1;
         renderSoon();
       }
-      refreshSoon();
+      // Active flags and limits change as rules fire: reread them, at most every 2 s.
+      refreshStatusSoon();
     },
   };
 }

@@ -9,6 +9,7 @@ const MAX_MARKS = 120;
 export function createHealth({ strip, summary, state, detail, toggle, restore, error }) {
   let current = null; // the configured answer: {status, body, content_type, delay}
   let pending = [];
+  let generation = 0; // bumped by each change made here: older api/state answers are stale
 
   function renderMarks() {
     const fresh = pending.slice(-MAX_MARKS);
@@ -26,7 +27,8 @@ export function createHealth({ strip, summary, state, detail, toggle, restore, e
     }
     strip.append(fragment);
     while (strip.childElementCount > MAX_MARKS) strip.firstElementChild.remove();
-    const failed = strip.querySelectorAll(".mark.bad").length;
+    let failed = 0;
+    for (const mark of strip.children) if (mark.classList.contains("bad")) failed++;
     const total = strip.childElementCount;
     setText(summary, total
       ? `last ${fmtInt(total)} answers: ${fmtInt(total - failed)} ok, ${fmtInt(failed)} failing`
@@ -51,10 +53,13 @@ export function createHealth({ strip, summary, state, detail, toggle, restore, e
   }
 
   async function call(request) {
+    generation += 1;
     toggle.disabled = true;
     restore.disabled = true;
     try {
-      apply(await request());
+      const answer = await request();
+      generation += 1; // a poll that was under way during the change may answer the old state
+      apply(answer);
       showError(error, "");
     } catch (failure) {
       showError(error, `health: ${failure.message}`);
@@ -72,7 +77,13 @@ export function createHealth({ strip, summary, state, detail, toggle, restore, e
   renderMarks();
 
   return {
-    apply,
+    /** Take before asking api/state; pass to apply() with its answer. */
+    generation: () => generation,
+    /** The configured answer (state.health); ignored when `asked` is older than a change made here. */
+    apply(health, asked) {
+      if (asked !== undefined && asked !== generation) return;
+      apply(health);
+    },
     /** A health_answered event. */
     answered(event) {
       pending.push(event);

@@ -67,9 +67,9 @@ const tail = createTail({
 
 // --- REST ---------------------------------------------------------------------------
 
-function applyState(state, { full }) {
+function applyState(state, { full, healthAsked }) {
   header.applyState(state);
-  health.apply(state.health);
+  health.apply(state.health, healthAsked);
   if (full) {
     scoreboard.update(state.workers, state.connections);
     connections.applyState(state);
@@ -87,17 +87,20 @@ function refreshAll() {
     return refreshing;
   }
   refreshing = (async () => {
+    const healthAsked = health.generation();
+    const faultsAsked = faults.generation();
     const [state, faultRules, queueList] = await Promise.allSettled([
       api("api/state"), api("api/faults"), api("api/queues"),
     ]);
-    if (state.status === "fulfilled" && state.value) applyState(state.value, { full: true });
-    if (faultRules.status === "fulfilled") {
-      faults.apply(faultRules.value, state.status === "fulfilled" ? state.value?.faults : undefined);
-    }
+    const stateValue = state.status === "fulfilled" && state.value && typeof state.value === "object" ? state.value : null;
+    if (stateValue) applyState(stateValue, { full: true, healthAsked });
+    faults.apply(faultRules.status === "fulfilled" ? faultRules.value : null, stateValue?.faults, faultsAsked);
     if (queueList.status === "fulfilled") queues.applyList(queueList.value?.queues);
     const failed = [state, faultRules, queueList].find((r) => r.status === "rejected");
-    header.setNotice(failed && failed.reason.status !== 401 ? `refresh failed: ${failed.reason.message}` : "");
-  })().finally(() => {
+    header.setNotice(failed && failed.reason?.status !== 401 ? `refresh failed: ${failed.reason?.message}` : "");
+  })().catch((error) => {
+    console.error("understudy: refresh failed", error);
+  }).finally(() => {
     refreshing = null;
     if (refreshAgain) {
       refreshAgain = false;
@@ -107,17 +110,24 @@ function refreshAll() {
   return refreshing;
 }
 
+let polling = false;
+
 /** Lifecycle, uptime, health and fired counts have no events of their own: poll them. */
 async function pollState() {
-  if (document.hidden) return;
+  if (document.hidden || polling) return;
+  polling = true;
   try {
+    const healthAsked = health.generation();
+    const faultsAsked = faults.generation();
     const state = await api("api/state");
-    if (state) {
-      applyState(state, { full: false });
-      faults.applyStatus(state.faults);
+    if (state && typeof state === "object") {
+      applyState(state, { full: false, healthAsked });
+      faults.applyStatus(state.faults, faultsAsked);
     }
   } catch {
     // The stream's status and the next refresh say what is wrong.
+  } finally {
+    polling = false;
   }
 }
 
@@ -126,6 +136,7 @@ async function pollState() {
 function handleEvent(type, data) {
   switch (type) {
     case "stats":
+      if (header.applyStats(data)) pollSoon(); // draining began (or ended): reread the lifecycle
       header.setRps(data.rps);
       scoreboard.update(data.workers, data.connections);
       connections.applyStats(data);
@@ -170,7 +181,7 @@ function pollSoon() {
   pollSoonTimer = setTimeout(() => {
     pollSoonTimer = 0;
     pollState();
-  }, 1000);
+  }, 500);
 }
 
 const stream = new EventStream({
@@ -199,6 +210,9 @@ const requestToken = createAuth({
 });
 
 onUnauthorized((usedToken) => {
+  // An answer to a request sent with an older token (or none) than the one stored now says
+  // nothing about the current token: ignore it rather than ask again or stop the stream.
+  if (usedToken !== getToken()) return;
   stream.stop();
   requestToken(usedToken);
 });
@@ -209,3 +223,7 @@ header.setStream("reconnecting");
 stream.start();
 refreshAll();
 setInterval(pollState, STATE_POLL_MS);
+// Polls are skipped while the tab is hidden: catch up as soon as it is shown again.
+document.addEventListener("visibilitychange", () => {
+  if (!document.hidden) pollState();
+});

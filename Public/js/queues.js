@@ -19,6 +19,7 @@ export function createQueues({ list, tbody, empty, error, messages }) {
     close: messages.querySelector(".qm-close"),
   };
   let peeked = null;
+  let peekSeq = 0; // only the latest peek's answer is shown
   const disarmTimers = new WeakMap(); // purge button -> timer that turns it back
 
   function buildRow(name) {
@@ -27,7 +28,7 @@ export function createQueues({ list, tbody, empty, error, messages }) {
     const peek = el("button", { type: "button", className: "small", text: "peek", "aria-label": `peek at queue ${name}` });
     const purge = el("button", { type: "button", className: "small danger", text: "purge", "aria-label": `purge queue ${name}` });
     const row = el("tr", { dataset: { queue: name } },
-      el("th", { scope: "row", text: name }),
+      el("th", { scope: "row", className: "queue-name", text: name, title: name }),
       ...COUNTS.map((key) => cells[key]),
       fifo,
       el("td", { className: "actions" }, peek, " ", purge));
@@ -76,7 +77,8 @@ export function createQueues({ list, tbody, empty, error, messages }) {
     clearTimeout(disarmTimers.get(button));
     disarm(name, button);
     button.disabled = true;
-    api(`api/queues/${segment(name)}/messages`, { method: "DELETE" })
+    Promise.resolve()
+      .then(() => api(`api/queues/${segment(name)}/messages`, { method: "DELETE" }))
       .then(async () => {
         showError(error, "");
         if (peeked === name) showMessages(name);
@@ -96,26 +98,27 @@ export function createQueues({ list, tbody, empty, error, messages }) {
   }
 
   async function showMessages(name) {
+    const seq = ++peekSeq;
     peeked = name;
     messages.hidden = false;
     messages.dataset.queue = name;
     setText(panel.title, `${name}: loading…`);
     try {
       const queue = await api(`api/queues/${segment(name)}`);
-      if (peeked !== name) return;
-      const list = Array.isArray(queue?.messages) ? queue.messages : [];
+      if (seq !== peekSeq) return;
+      const list = Array.isArray(queue?.messages) ? queue.messages.filter((m) => m && typeof m === "object") : [];
       setText(panel.title, `${name}: ${fmtInt(list.length)} message${list.length === 1 ? "" : "s"}`);
       setText(panel.note, list.length > MAX_MESSAGES ? `showing the first ${MAX_MESSAGES}` : "");
       panel.body.replaceChildren(...list.slice(0, MAX_MESSAGES).map((m) => el("tr", { dataset: { messageId: m.message_id ?? "" } },
         el("td", { className: "mono", text: truncate(m.message_id, 12), title: m.message_id }),
         el("td", { text: m.state ?? "" }),
         el("td", { className: "num", text: fmtInt(m.receive_count ?? 0) }),
-        el("td", { className: "mono", text: Number.isFinite(m.sent_timestamp) ? fmtClock(new Date(m.sent_timestamp).toISOString()) : "" }),
+        el("td", { className: "mono", text: Number.isFinite(m.sent_timestamp) && Math.abs(m.sent_timestamp) < 8.64e15 ? fmtClock(new Date(m.sent_timestamp).toISOString()) : "" }),
         el("td", { className: "mono body", text: truncate(m.body, 80), title: truncate(m.body, 2000) }))));
       if (!list.length) panel.body.replaceChildren(el("tr", {}, el("td", { colspan: "5", className: "empty", text: "no messages" })));
       showError(error, "");
     } catch (failure) {
-      if (peeked !== name) return;
+      if (seq !== peekSeq) return;
       setText(panel.title, `${name}: not available`);
       panel.body.replaceChildren();
       showError(error, `peek ${name}: ${failure.message}`);
@@ -125,12 +128,13 @@ export function createQueues({ list, tbody, empty, error, messages }) {
   function applyList(list) {
     if (!Array.isArray(list)) return;
     queues.clear();
-    for (const q of list) if (q && q.name) queues.set(q.name, q);
+    for (const q of list) if (q && typeof q === "object" && q.name) queues.set(String(q.name), q);
     schedule();
   }
 
   panel.refresh.addEventListener("click", () => peeked && showMessages(peeked));
   panel.close.addEventListener("click", () => {
+    peekSeq += 1;
     peeked = null;
     messages.hidden = true;
   });
@@ -142,8 +146,9 @@ export function createQueues({ list, tbody, empty, error, messages }) {
     /** A queue_changed event. */
     changed(event) {
       if (!event.name) return;
-      if (event.removed) queues.delete(event.name);
-      else queues.set(event.name, { ...queues.get(event.name), ...event });
+      const name = String(event.name);
+      if (event.removed) queues.delete(name);
+      else queues.set(name, { ...queues.get(name), ...event, name });
       schedule();
     },
   };

@@ -14,6 +14,7 @@ export const STATES = [
 ];
 const BY_KEY = new Map(STATES.map((s) => [s.key, s]));
 const MAX_CONNECTION_CELLS = 512;
+const MAX_SLOT_CELLS = 2048; // a huge worker limit must not mean tens of thousands of nodes
 
 const count = (value) => (Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
 
@@ -44,7 +45,7 @@ export function cellStates(workers, connections) {
     counts.set("keepalive_idle", counts.get("keepalive_idle") + total - used);
     counts.set("free", NaN);
   }
-  const limit = slots > 0 ? total : Math.min(total, MAX_CONNECTION_CELLS);
+  const limit = Math.min(total, slots > 0 ? MAX_SLOT_CELLS : MAX_CONNECTION_CELLS);
   const states = [];
   for (const { key } of STATES) {
     const n = Number.isFinite(counts.get(key)) ? counts.get(key) : 0;

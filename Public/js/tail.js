@@ -31,12 +31,12 @@ export function createTail({ root, tbody, pathFilter, statusFilter, pause, sampl
     const path = String(r.path ?? "");
     const row = el("tr", { dataset: { status, path } },
       el("td", { className: "mono", text: fmtClock(r.time) }),
-      el("td", { text: r.method ?? "" }),
+      el("td", { className: "method", text: r.method ?? "" }),
       el("td", { className: "mono path", text: path, title: r.route ? `${path}\nroute ${r.route}` : path }),
       el("td", { className: `num status s${statusClass(status)}`, text: status }),
       el("td", { className: "num", text: fmtMs(r.duration_ms) }),
       el("td", { className: "num mono", text: r.connection_id ?? "" }),
-      el("td", { className: "fault", text: r.fault ?? "" }));
+      el("td", { className: "fault", text: r.fault ?? "", title: r.fault ? String(r.fault) : undefined }));
     row.hidden = !visible(row);
     return row;
   }
@@ -76,15 +76,20 @@ export function createTail({ root, tbody, pathFilter, statusFilter, pause, sampl
     updateNote();
   }
 
-  pathFilter.addEventListener("input", applyFilters);
-  statusFilter.addEventListener("input", applyFilters);
+  // "input" is not enough: WebDriver's clear(), form restoration on reload and some
+  // autofill change the value with only a "change" event (or none: hence the first call).
+  for (const input of [pathFilter, statusFilter]) {
+    input.addEventListener("input", applyFilters);
+    input.addEventListener("change", applyFilters);
+  }
+  window.addEventListener("pageshow", applyFilters);
   pause.addEventListener("click", () => {
     paused = !paused;
     pause.setAttribute("aria-pressed", String(paused));
     pause.textContent = paused ? "resume" : "pause";
     schedule();
   });
-  updateNote();
+  applyFilters();
 
   return {
     /** A request_completed event. */

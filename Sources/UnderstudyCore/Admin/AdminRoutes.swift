@@ -60,7 +60,7 @@ struct AdminRoutes {
             exchange.route = "/api"
             exchange.respond(AdminResponse.json(["endpoints": Self.endpoints]))
         case (_, "/api/state"), (_, "/metrics"), (_, "/api"), (_, "/api/"):
-            exchange.route = path.hasPrefix("/api") && path.count <= 5 ? "/api" : String(path)
+            exchange.route = path == "/api/" ? "/api" : String(path)
             exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",
                                                  headers: ["Allow": "GET, HEAD"]))
         default:

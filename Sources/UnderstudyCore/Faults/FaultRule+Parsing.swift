@@ -57,6 +57,10 @@ extension FaultRule {
               name.utf8.allSatisfy({ isNameCharacter($0) }) else {
             throw FaultRuleError(field: "name", "expected 1-64 letters, digits, '.', '_' or '-', got \(value.jsonText)")
         }
+        // `/api/faults/.` and `/api/faults/..` are other paths to every HTTP client.
+        if name == "." || name == ".." {
+            throw FaultRuleError(field: "name", "expected a name that is not \"\(name)\" (it could not be used in a URL path)")
+        }
         return name
     }
 }

@@ -50,6 +50,8 @@ func ruleValue(_ json: String) -> JSONValue {
         (#"[]"#, "", "expected an object"),
         (#"{"match":{"path":"/x"},"delay":"1s"}"#, "name", "required"),
         (#"{"name":"a b","delay":"1s"}"#, "name", "letters, digits"),
+        (#"{"name":"..","delay":"1s"}"#, "name", "could not be used in a URL path"),
+        (#"{"name":".","delay":"1s"}"#, "name", "could not be used in a URL path"),
         (#"{"name":"x"}"#, "", "at least one of delay, respond, connection"),
         (#"{"name":"x","delay":"5 s"}"#, "delay", "expected a duration like 250ms"),
         (#"{"name":"x","delay":"11m"}"#, "delay", "11m is above faults.max_delay (10m)"),
