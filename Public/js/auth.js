@@ -33,12 +33,12 @@ function storeToken(token) {
  * Returns `requestToken(usedToken)`, to call on a 401: it shows the form (once), and
  * forgets the stored token when that is the one the server just refused.
  */
-export function createAuth({ section, form, input, message }, onToken) {
+export function createAuth({ section, form, input, message, hint = "Enter the admin token (server.admin.token)." }, onToken) {
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const token = input.value.trim();
     if (!token) {
-      message.textContent = "Enter the admin token (server.admin.token).";
+      message.textContent = hint;
       input.focus();
       return;
     }

@@ -87,9 +87,11 @@ class TimeChart {
     return { ctx, width: rect.width, height: rect.height, plot };
   }
 
-  /** Grid, y labels from 0 to `max` (rounded up), x labels each minute. Returns the y scale. */
-  axes(ctx, plot, max, formatY) {
-    const step = niceStep(max > 0 ? max : 1);
+  /** Grid, y labels from 0 to `max` (rounded up), x labels each minute. Returns the y scale.
+   *  `whole`: the values are counts, so the steps are whole numbers. */
+  axes(ctx, plot, max, formatY, whole = false) {
+    const nice = niceStep(max > 0 ? max : 1);
+    const step = whole ? Math.max(1, Math.ceil(nice)) : nice;
     const top = Math.max(step, Math.ceil((max || 1) / step) * step);
     const yOf = (v) => plot.y + plot.h - (v / top) * plot.h;
     ctx.font = "11px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -214,7 +216,7 @@ class StatusChart extends TimeChart {
     const { ctx, plot } = f;
     let max = 0;
     for (const p of this.points) max = Math.max(max, CLASSES.reduce((sum, c) => sum + p[c], 0));
-    const yOf = this.axes(ctx, plot, max || 1, (v) => fmtInt(v));
+    const yOf = this.axes(ctx, plot, max || 1, (v) => fmtInt(v), true);
     if (!this.points.length) return this.empty(ctx, plot);
 
     const barWidth = Math.max(1, (plot.w / (WINDOW_MS / 1000)) * 0.85);

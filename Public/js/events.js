@@ -29,9 +29,11 @@ export class EventStream {
    * @param {() => void} options.onOpen        the stream (re)opened: refetch what may have changed
    * @param {(state: "live"|"reconnecting") => void} options.onState
    * @param {() => void} [options.onGiveUp]    the browser closed the stream for good
+   * @param {string[]} [options.types]         the event types to listen to (default EVENT_TYPES)
    */
-  constructor({ url, onEvent, onOpen, onState, onGiveUp = () => {} }) {
+  constructor({ url, onEvent, onOpen, onState, onGiveUp = () => {}, types = EVENT_TYPES }) {
     this.url = url;
+    this.types = [...types];
     this.onEvent = onEvent;
     this.onOpen = onOpen;
     this.onState = onState;
@@ -113,7 +115,7 @@ export class EventStream {
       this.onGiveUp();
     });
 
-    for (const type of EVENT_TYPES) {
+    for (const type of this.types) {
       source.addEventListener(type, (message) => {
         if (!current()) return;
         this.lastActivity = performance.now();

@@ -1,5 +1,6 @@
 // The header line: the event stream's status, requests per second, lifecycle, draining,
-// uptime and listeners, plus a notice line for failed API calls.
+// uptime and listeners, plus a notice line for failed API calls. `lifecycle`, `uptime` and
+// `listeners` are optional (the gateway page has none of them).
 
 import { fmtDuration, fmtInt, fmtRps, setText } from "./util.js";
 
@@ -10,6 +11,7 @@ export function createHeader({ stream, rps, lifecycle, uptime, listeners, notice
   let subscribers = "";
 
   function renderLifecycle() {
+    if (!lifecycle) return;
     // Draining covers "draining" and "stopping" (listeners closed, in-flight requests finishing);
     // stats says so within a second, while the polled lifecycle may still say "serving".
     const shown = draining ? "draining" : phase;
@@ -62,7 +64,8 @@ export function createHeader({ stream, rps, lifecycle, uptime, listeners, notice
       phase = typeof state.lifecycle === "string" && state.lifecycle ? state.lifecycle : "unknown";
       draining = Boolean(state.draining) || phase === "draining";
       renderLifecycle();
-      setText(uptime, `up ${fmtDuration(state.uptime_seconds)}`);
+      if (uptime) setText(uptime, `up ${fmtDuration(state.uptime_seconds)}`);
+      if (!listeners) return;
       const all = Array.isArray(state.listeners) ? state.listeners.filter((l) => l && typeof l === "object") : [];
       const data = all.filter((l) => l.plane === "data").map((l) => l.address);
       setText(listeners, data.length ? `data: ${data.join(", ")}` : "");

@@ -54,7 +54,12 @@ export function cellStates(workers, connections) {
   return { states, total, mode, counts };
 }
 
-export function createScoreboard(root) {
+/**
+ * `options.workerDetails` (default true): the summary names the worker model, the waiting
+ * requests and whether accepting is paused. Off (the gateway, which has no workers), it
+ * only counts the open connections.
+ */
+export function createScoreboard(root, { workerDetails = true } = {}) {
   const summary = root.querySelector(".sb-summary");
   const modeNote = root.querySelector(".sb-mode");
   const grid = root.querySelector(".sb-grid");
@@ -112,16 +117,20 @@ export function createScoreboard(root) {
       : `${fmtInt(total)} open connections`);
 
     const w = workers || {};
-    const parts = [`model ${w.model ?? "?"}`];
-    if (mode === "slots") {
-      parts.push(`busy ${fmtInt(w.busy)} / free ${fmtInt(w.free ?? total - count(w.busy))} of ${fmtInt(total)}`);
+    if (workerDetails) {
+      const parts = [`model ${w.model ?? "?"}`];
+      if (mode === "slots") {
+        parts.push(`busy ${fmtInt(w.busy)} / free ${fmtInt(w.free ?? total - count(w.busy))} of ${fmtInt(total)}`);
+      } else {
+        parts.push(`${fmtInt(total)} open`);
+      }
+      parts.push(`waiting ${fmtInt(w.waiting_requests ?? 0)}`);
+      parts.push(w.accepting_paused ? "accepting PAUSED" : "accepting");
+      setText(summary, parts.join(" · "));
+      summary.dataset.paused = w.accepting_paused ? "true" : "false";
     } else {
-      parts.push(`${fmtInt(total)} open`);
+      setText(summary, `${fmtInt(total)} open connection${total === 1 ? "" : "s"}`);
     }
-    parts.push(`waiting ${fmtInt(w.waiting_requests ?? 0)}`);
-    parts.push(w.accepting_paused ? "accepting PAUSED" : "accepting");
-    setText(summary, parts.join(" · "));
-    summary.dataset.paused = w.accepting_paused ? "true" : "false";
 
     updates += 1;
     root.dataset.updates = String(updates);

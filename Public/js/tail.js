@@ -18,7 +18,32 @@ export function statusMatcher(text) {
   return (status) => tests.some((test) => test(status));
 }
 
-export function createTail({ root, tbody, pathFilter, statusFilter, pause, sampling, note }) {
+/** Cell builders, one per column: `(event) => <td>`. */
+export const TAIL_COLUMNS = {
+  time: (r) => el("td", { className: "mono", text: fmtClock(r.time) }),
+  method: (r) => el("td", { className: "method", text: r.method ?? "" }),
+  path: (r) => {
+    const path = String(r.path ?? "");
+    return el("td", { className: "mono path", text: path, title: r.route ? `${path}\nroute ${r.route}` : path });
+  },
+  status: (r) => {
+    const status = String(r.status ?? "");
+    return el("td", { className: `num status s${statusClass(status)}`, text: status });
+  },
+  ms: (r) => el("td", { className: "num", text: fmtMs(r.duration_ms) }),
+  conn: (r) => el("td", { className: "num mono", text: r.connection_id ?? "" }),
+  fault: (r) => el("td", { className: "fault", text: r.fault ?? "", title: r.fault ? String(r.fault) : undefined }),
+};
+
+/** The serve dashboard's columns (index.html's table head matches them). */
+export const DEFAULT_COLUMNS = ["time", "method", "path", "status", "ms", "conn", "fault"].map((key) => TAIL_COLUMNS[key]);
+
+/**
+ * `columns` (optional): the cell builders in the order of the table head (default
+ * DEFAULT_COLUMNS). `rowData` (optional): `(event) => object` of extra data-* attributes
+ * for a row (null/undefined values are left out); rows always keep data-status and data-path.
+ */
+export function createTail({ root, tbody, pathFilter, statusFilter, pause, sampling, note, columns = DEFAULT_COLUMNS, rowData = null }) {
   let pending = [];
   let paused = false;
   let matchesPath = () => true;
@@ -29,14 +54,14 @@ export function createTail({ root, tbody, pathFilter, statusFilter, pause, sampl
   function buildRow(r) {
     const status = String(r.status ?? "");
     const path = String(r.path ?? "");
-    const row = el("tr", { dataset: { status, path } },
-      el("td", { className: "mono", text: fmtClock(r.time) }),
-      el("td", { className: "method", text: r.method ?? "" }),
-      el("td", { className: "mono path", text: path, title: r.route ? `${path}\nroute ${r.route}` : path }),
-      el("td", { className: `num status s${statusClass(status)}`, text: status }),
-      el("td", { className: "num", text: fmtMs(r.duration_ms) }),
-      el("td", { className: "num mono", text: r.connection_id ?? "" }),
-      el("td", { className: "fault", text: r.fault ?? "", title: r.fault ? String(r.fault) : undefined }));
+    const dataset = {};
+    if (rowData) {
+      for (const [key, value] of Object.entries(rowData(r) || {})) {
+        if (value !== undefined && value !== null) dataset[key] = String(value);
+      }
+    }
+    Object.assign(dataset, { status, path });
+    const row = el("tr", { dataset }, ...columns.map((column) => column(r)));
     row.hidden = !visible(row);
     return row;
   }

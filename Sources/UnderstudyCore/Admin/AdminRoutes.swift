@@ -17,7 +17,7 @@ struct AdminRoutes {
         let request = exchange.request
         let path = request.path
         if !(path == "/api" || path.hasPrefix("/api/") || path == "/metrics") {
-            return serveFile(exchange)
+            return Self.serveFile(exchange, files: files, endpoints: Self.endpoints)
         }
         guard AdminAuthorization(token: token).allows(request) else {
             exchange.route = "unauthorized"
@@ -68,8 +68,8 @@ struct AdminRoutes {
         }
     }
 
-    /// The dashboard's files; without a `Public/` folder, `/` lists the API instead.
-    private func serveFile(_ exchange: Exchange) {
+    /// The dashboard's files (both admin planes); without a `Public/` folder, `/` lists the API instead.
+    static func serveFile(_ exchange: Exchange, files: StaticFiles?, endpoints: [String]) {
         let request = exchange.request
         exchange.route = "static"
         guard request.method == "GET" || request.method == "HEAD" else {
@@ -81,7 +81,7 @@ struct AdminRoutes {
                 return exchange.respond(AdminResponse.error(404, "no admin route for \(request.path) (no dashboard folder: set admin.public_dir)",
                                                             field: "path"))
             }
-            return exchange.respond(AdminResponse.json(["endpoints": Self.endpoints]))
+            return exchange.respond(AdminResponse.json(["endpoints": endpoints]))
         }
         exchange.respond(files.response(for: request))
     }

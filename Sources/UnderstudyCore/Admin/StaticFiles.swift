@@ -12,6 +12,8 @@ import Glibc
 struct StaticFiles: Sendable {
     /// The folder, symlinks resolved.
     let root: String
+    /// What a path ending in `/` names: `index.html` (`serve`), `gateway.html` (the gateway).
+    var index = "index.html"
 
     /// Files larger than this are not served (the dashboard's are a few KiB).
     static let maxFileBytes = 16 << 20
@@ -31,15 +33,21 @@ struct StaticFiles: Sendable {
         root = resolved
     }
 
-    /// The configured folder, else the first of these with an `index.html`: `Public/` beside
+    /// The configured folder, else the first of these with the `index` page: `Public/` beside
     /// the binary, `../share/understudy/Public` from it (the Docker image's layout), in the
     /// working directory, in the source tree this was built from.
-    static func locate(configured: String?) -> StaticFiles? {
+    static func locate(configured: String?, index: String = "index.html") -> StaticFiles? {
+        var files = locateFolder(configured: configured, index: index)
+        files?.index = index
+        return files
+    }
+
+    private static func locateFolder(configured: String?, index: String) -> StaticFiles? {
         if let configured { return StaticFiles(folder: configured) }
         let candidates = candidateFolders(executable: realPath("/proc/self/exe"),
                                           workingDirectory: FileManager.default.currentDirectoryPath,
                                           sourceFile: "\(#filePath)")
-        for candidate in candidates where access(candidate + "/index.html", R_OK) == 0 {
+        for candidate in candidates where access(candidate + "/" + index, R_OK) == 0 {
             if let files = StaticFiles(folder: candidate) { return files }
         }
         return nil
@@ -88,7 +96,7 @@ struct StaticFiles: Sendable {
     }
 
     /// The file a request path names, or nil when it would leave the folder or names a
-    /// hidden file. A path ending in `/` names its `index.html`.
+    /// hidden file. A path ending in `/` names its `index` page.
     func filePath(for requestPath: Substring) -> String? {
         let decoded = URLEncoding.decode(requestPath)
         guard decoded.hasPrefix("/"), !decoded.contains("\0"), !decoded.contains("\\") else { return nil }
@@ -97,7 +105,7 @@ struct StaticFiles: Sendable {
             if segment.hasPrefix(".") { return nil }   // `.`, `..` and hidden files alike
             segments.append(segment)
         }
-        if decoded.hasSuffix("/") || segments.isEmpty { segments.append("index.html") }
+        if decoded.hasSuffix("/") || segments.isEmpty { segments.append(Substring(index)) }
         let joined = root + "/" + segments.joined(separator: "/")
         // Symlinks are followed only while they stay inside the folder.
         guard let resolved = Self.realPath(joined), resolved.hasPrefix(root + "/") else { return nil }

@@ -32,7 +32,7 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
     public var healthCheck = GatewayHealthCheckConfig()
     public var log = GatewayLogConfig()
     /// The gateway's own admin plane (targets, state, metrics), apart from `serve`'s 9901.
-    public var admin = GatewayAdminConfig()
+    public var admin = GatewayConfig.defaultAdmin
     /// Event loops for client connections; 0 means one per CPU the process may run on.
     public var loops = 0
     /// HTTPS listeners (ALB's HTTPS listener) and their certificate; `tls.admin` puts the
@@ -40,6 +40,12 @@ public struct GatewayConfig: ConfigSection, Codable, Equatable, Sendable {
     public var tls = TLSConfig()
 
     public init() {}
+
+    static var defaultAdmin: AdminConfig {
+        var admin = AdminConfig()
+        admin.listen = ListenAddress(host: "127.0.0.1", port: 9902)
+        return admin
+    }
 
     /// The target-side idle timeout in effect.
     public var effectiveTargetIdleTimeout: Duration { (targetIdleTimeout ?? idleTimeout).duration }

@@ -29,13 +29,7 @@ extension UnderstudyConfig {
         check.that(
             admin.listen.isLoopback || !(admin.token ?? "").isEmpty, "admin.token",
             "required when admin.listen is not a loopback address", blaming: "admin.listen")
-        check.integer(admin.events.maxPerSecond, "admin.events.max_per_second", atLeast: 1)
-        check.integer(admin.events.buffer, "admin.events.buffer", in: 1...1_000_000)
-        check.size(admin.events.maxBacklog, "admin.events.max_backlog", atLeast: ByteSize.kibibytes(4))
-        check.duration(admin.events.heartbeat, "admin.events.heartbeat", above: .zero)
-        if let publicDir = admin.publicDir {
-            check.that(StaticFiles(folder: publicDir) != nil, "admin.public_dir", "not a readable directory: \(publicDir)")
-        }
+        check.adminExtras(admin, section: "admin")
         check.integer(health.status, "health.status", in: 100...599)
         check.duration(health.delay, "health.delay", above: nil)
         check.duration(faults.maxDelay, "faults.max_delay", above: .zero)
@@ -92,6 +86,17 @@ struct ConfigChecks {
         that(value.duration >= .zero, key, "expected a duration of at least 0s, got \(value)")
         if let minimum, value.duration >= .zero {
             that(value.duration > minimum, key, "expected a duration above \(ConfigDuration(minimum)), got \(value)")
+        }
+    }
+
+    /// An admin plane's dashboard folder and event-stream settings (`admin`, `gateway.admin`).
+    mutating func adminExtras(_ admin: AdminConfig, section s: String) {
+        integer(admin.events.maxPerSecond, "\(s).events.max_per_second", atLeast: 1)
+        integer(admin.events.buffer, "\(s).events.buffer", in: 1...1_000_000)
+        size(admin.events.maxBacklog, "\(s).events.max_backlog", atLeast: ByteSize.kibibytes(4))
+        duration(admin.events.heartbeat, "\(s).events.heartbeat", above: .zero)
+        if let publicDir = admin.publicDir {
+            that(StaticFiles(folder: publicDir) != nil, "\(s).public_dir", "not a readable directory: \(publicDir)")
         }
     }
 
@@ -163,6 +168,7 @@ struct ConfigChecks {
         }
         that(gateway.admin.listen.isLoopback || !(gateway.admin.token ?? "").isEmpty, "gateway.admin.token",
              "required when gateway.admin.listen is not a loopback address", blaming: "gateway.admin.listen")
+        adminExtras(gateway.admin, section: "gateway.admin")
         integer(gateway.loops, "gateway.loops", atLeast: 0)
     }
 

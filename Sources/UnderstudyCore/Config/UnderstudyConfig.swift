@@ -65,18 +65,6 @@ public struct AdminEventsConfig: ConfigSection, Codable, Equatable, Sendable {
     }
 }
 
-/// The gateway's admin plane: its listener and the bearer token that guards it.
-public struct GatewayAdminConfig: ConfigSection, Codable, Equatable, Sendable {
-    public var listen = ListenAddress(host: "127.0.0.1", port: 9902)
-    /// Required (`Authorization: Bearer …`) when `listen` is not a loopback address; empty means none.
-    public var token: String?
-
-    public init() {}
-
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case listen, token
-    }
-}
 
 /// What `/health` answers until the admin API or a fault rule changes it.
 public struct HealthConfig: ConfigSection, Codable, Equatable, Sendable {

@@ -5,7 +5,7 @@ import UnderstudyNet
 /// One loop's access log for the gateway, in ALB's format (Access logs for your Application
 /// Load Balancer: 29 space-separated fields, `-1` and `-` where AWS writes them) or as JSON
 /// with the same fields (plus the gateway's `cause`); lines are buffered and flushed once
-/// per loop iteration. Also feeds the gateway's request metrics.
+/// per loop iteration. Also feeds the gateway's request metrics and its admin plane's event stream.
 final class GatewayAccessLog: RequestObserver {
     struct Identity: Sendable {
         /// ALB's `elb` field: `app/understudy-gateway/<16 hex>`.
@@ -17,6 +17,7 @@ final class GatewayAccessLog: RequestObserver {
     private let format: GatewayLogFormat?
     private let identity: Identity
     private let metrics: GatewayMetrics
+    private let events: LiveEventRecorder?
     private var timestamps = ALBTimestamp()
     private struct StatusPair: Hashable {
         var elb: Int
@@ -27,15 +28,18 @@ final class GatewayAccessLog: RequestObserver {
     private let pending = ByteBuffer(capacity: 64 * 1024)
 
     /// `format` nil: no access log, metrics only.
-    init(loop: EventLoop, output: OutputWriter, format: GatewayLogFormat?, identity: Identity, metrics: GatewayMetrics) {
+    init(loop: EventLoop, output: OutputWriter, format: GatewayLogFormat?, identity: Identity, metrics: GatewayMetrics,
+         events: LiveEventRecorder? = nil) {
         self.output = output
         self.format = format
         self.identity = identity
         self.metrics = metrics
+        self.events = events
         loop.onIterationEnd { [weak self] in self?.flush() }
     }
 
     func requestCompleted(_ request: CompletedRequest) {
+        events?.requestCompleted(request)
         let proxy = request.proxy
         // The connection reports 499 for a client that left; ALB's code for it is 460.
         let elbStatus = proxy?.elbStatus ?? (request.status == 499 ? 460 : request.status)
@@ -57,7 +61,13 @@ final class GatewayAccessLog: RequestObserver {
         if pending.count > 64 * 1024 { flush() }
     }
 
-    func connectionClosed(_ connection: HTTPConnection, reason: CloseReason) {}
+    func connectionOpened(_ connection: HTTPConnection) {
+        events?.connectionOpened(connection)
+    }
+
+    func connectionClosed(_ connection: HTTPConnection, reason: CloseReason) {
+        events?.connectionClosed(connection, reason: reason)
+    }
 
     func faultFired(_ firing: FaultFiring) {}
 

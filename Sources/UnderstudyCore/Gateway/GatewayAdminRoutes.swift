@@ -3,14 +3,21 @@ import UnderstudyHTTP
 import UnderstudyNet
 
 /// The gateway's admin API: targets (ALB's RegisterTargets, DeregisterTargets and
-/// DescribeTargetHealth as `PUT`, `DELETE` and `GET`), state and metrics, behind the
-/// bearer token when one is set. Runs on the gateway's admin loop.
+/// DescribeTargetHealth as `PUT`, `DELETE` and `GET`), state, metrics and the event stream,
+/// behind the bearer token when one is set; the dashboard's `gateway.html` and its files
+/// elsewhere, without one. Runs on the gateway's admin loop.
 struct GatewayAdminRoutes {
     let gateway: GatewayServer
+    let files: StaticFiles?
+
+    static let endpoints = ["/api/targets", "/api/targets/{host:port}", "/api/state", "/api/events", "/metrics"]
 
     func handle(_ exchange: Exchange) {
         let request = exchange.request
         let path = request.path
+        if !(path == "/api" || path.hasPrefix("/api/") || path == "/metrics") {
+            return AdminRoutes.serveFile(exchange, files: files, endpoints: Self.endpoints)
+        }
         guard AdminAuthorization(token: gateway.config.admin.token).allows(request) else {
             exchange.route = "unauthorized"
             return exchange.respond(AdminResponse.unauthorized)
@@ -29,11 +36,14 @@ struct GatewayAdminRoutes {
             exchange.route = "/metrics"
             exchange.respond(HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"],
                                           body: gateway.renderMetrics()))
-        case ("GET", "/"), ("HEAD", "/"):
-            exchange.route = "/"
-            exchange.respond(AdminResponse.json(["endpoints": ["/api/targets", "/api/targets/{host:port}", "/api/state", "/metrics"]]))
-        case (_, "/api/targets"), (_, "/api/state"), (_, "/metrics"), (_, "/"):
-            exchange.route = path == "/" ? "/" : String(path)
+        case (_, "/api/events"):
+            exchange.route = "/api/events"
+            EventStreamRoute.serve(exchange, hub: gateway.events)
+        case ("GET", "/api"), ("HEAD", "/api"), ("GET", "/api/"), ("HEAD", "/api/"):
+            exchange.route = "/api"
+            exchange.respond(AdminResponse.json(["endpoints": Self.endpoints]))
+        case (_, "/api/targets"), (_, "/api/state"), (_, "/metrics"), (_, "/api"), (_, "/api/"):
+            exchange.route = path == "/api/" ? "/api" : String(path)
             exchange.respond(AdminResponse.error(405, "method \(request.method) not allowed", field: "method",
                                                  headers: ["Allow": "GET, HEAD"]))
         default:

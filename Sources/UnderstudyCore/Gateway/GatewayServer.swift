@@ -13,6 +13,8 @@ public final class GatewayServer: Sendable {
     public let adminPlane: HTTPPlane
     let group: TargetGroup
     let metrics = GatewayMetrics()
+    /// The admin plane's event stream (`GET /api/events`).
+    public let events: EventHub
     let identity: GatewayAccessLog.Identity
     let loops: [EventLoop]
     let healthLoop: EventLoop
@@ -29,6 +31,7 @@ public final class GatewayServer: Sendable {
         self.config = config
         self.output = output
         self.logger = logger
+        events = EventHub(settings: .init(config.admin.events))
         let loopCount = config.loops > 0 ? config.loops : SystemLimits.availableCPUs()
         loops = try (0..<loopCount).map { try EventLoop(name: "gateway-\($0)") }
         healthLoop = try EventLoop(name: "gateway-health", readBufferSize: 16 * 1024)
@@ -67,16 +70,24 @@ public final class GatewayServer: Sendable {
         let onError: @Sendable (SocketError) -> Void = { [logger] error in logger.error("\(error)") }
         let listeners = plane.listeners.map(\.boundAddress)
         let format: GatewayLogFormat? = config.log.access ? config.log.format : nil
+        let events = self.events
+        let loopCount = loops.count
         plane.start(makeHandler: { [self] loop in
                         let gateway = GatewayLoop(loop: loop, group: group, config: config, listeners: listeners, targetTLS: targetTLS)
                         pools.withLock { $0[ObjectIdentifier(loop)] = LoopBound(gateway.pool, on: loop) }
                         return gateway.handle
                     },
                     makeObserver: { [self] loop in
-                        GatewayAccessLog(loop: loop, output: output, format: format, identity: identity, metrics: metrics)
+                        GatewayAccessLog(loop: loop, output: output, format: format, identity: identity, metrics: metrics,
+                                         events: LiveEventRecorder(hub: events, loops: loopCount))
                     }, onError: onError)
-        adminPlane.start(makeHandler: { [self] _ in GatewayAdminRoutes(gateway: self).handle },
+        let files = StaticFiles.locate(configured: config.admin.publicDir, index: "gateway.html")
+        if files == nil { logger.warning("no dashboard folder (Public/ with a gateway.html) found; set gateway.admin.public_dir") }
+        adminPlane.start(makeHandler: { [self] _ in GatewayAdminRoutes(gateway: self, files: files).handle },
                          makeObserver: { _ in nil }, onError: onError)
+        adminLoop.execute { [self] in
+            LiveEventTicker(hub: events, loop: adminLoop, plane: plane, targets: { [weak self] in self?.targets() ?? [] }).start()
+        }
         for target in config.targets { _ = register(target) }
         for (name, listeners) in [("gateway", plane), ("admin", adminPlane)].map({ ($0, zip($1.listeners, $1.listenerTLS)) }) {
             for (socket, tls) in listeners {

@@ -31,7 +31,9 @@ import Testing
             "gateway.health_check.path", "gateway.health_check.interval", "gateway.health_check.timeout",
             "gateway.health_check.healthy_threshold", "gateway.health_check.unhealthy_threshold",
             "gateway.health_check.matcher", "gateway.log.access", "gateway.log.format",
-            "gateway.admin.listen", "gateway.admin.token", "gateway.loops",
+            "gateway.admin.listen", "gateway.admin.token", "gateway.admin.public_dir",
+            "gateway.admin.events.max_per_second", "gateway.admin.events.buffer", "gateway.admin.events.max_backlog",
+            "gateway.admin.events.heartbeat", "gateway.loops",
             "gateway.tls.listen", "gateway.tls.cert", "gateway.tls.key", "gateway.tls.self_signed", "gateway.tls.handshake_timeout",
             "gateway.tls.admin",
         ])
@@ -46,7 +48,6 @@ import Testing
         #expect(LimitsConfig.unmatchedKeys.isEmpty)
         #expect(AdminConfig.unmatchedKeys.isEmpty)
         #expect(AdminEventsConfig.unmatchedKeys.isEmpty)
-        #expect(GatewayAdminConfig.unmatchedKeys.isEmpty)
         #expect(HealthConfig.unmatchedKeys.isEmpty)
         #expect(LogConfig.unmatchedKeys.isEmpty)
         #expect(ShutdownConfig.unmatchedKeys.isEmpty)

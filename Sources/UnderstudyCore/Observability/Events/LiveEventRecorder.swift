@@ -15,15 +15,22 @@ final class LiveEventRecorder {
     }
 
     func requestCompleted(_ request: CompletedRequest) {
-        if window.record(status: request.status, durationNanoseconds: request.durationNanoseconds) {
+        // Through the gateway: what ALB would log as elb_status_code (460 for a client that left).
+        let status = request.proxy?.elbStatus ?? request.status
+        if window.record(status: status, durationNanoseconds: request.durationNanoseconds) {
             var line = startLine()
             line.add("request_id", request.requestID)
             line.add("connection_id", request.connectionID)
             line.add("method", request.method)
             line.add("path", request.path)
             line.add("route", request.route)
-            line.add("status", request.status)
+            line.add("status", status)
             line.add("duration_ms", milliseconds: request.durationNanoseconds)
+            if let proxy = request.proxy {
+                if let target = proxy.target { line.add("target", target) }
+                if let targetStatus = proxy.targetStatus { line.add("target_status", targetStatus) }
+                if let cause = proxy.cause { line.add("cause", cause.rawValue) }
+            }
             line.add("bytes_in", request.bytesIn)
             line.add("bytes_out", request.bytesOut)
             line.add("remote_address", request.remoteAddress)

@@ -3,13 +3,18 @@ import UnderstudyNet
 
 /// The admin loop's clock for the event stream: a `stats` event every second, `slot_changed`
 /// when the scoreboard or the connection states moved (checked ten times a second),
-/// `queue_changed` per queue whose counts moved (four times a second), and the heartbeat
-/// comment. Reading shared counters here keeps the data plane's hot path free of them.
+/// `queue_changed` per queue whose counts moved and `target_changed` when a gateway's
+/// targets did (about three times a second), and the heartbeat comment. Reading shared
+/// counters here keeps the data plane's hot path free of them.
 final class LiveEventTicker {
     private let hub: EventHub
     private let loop: EventLoop
     private let plane: HTTPPlane
-    private let queues: QueueStore
+    /// `serve`'s queues; nil on the gateway.
+    private let queues: QueueStore?
+    /// The gateway's targets; nil on `serve`.
+    private let targets: (() -> [TargetStatus])?
+    private var lastTargets: [TargetStatus]?
     private var timestamps = TimestampFormatter()
     private var tick = 0
     private var lastStatsAt: UInt64
@@ -25,11 +30,13 @@ final class LiveEventTicker {
 
     static let tickInterval: Duration = .milliseconds(100)
 
-    init(hub: EventHub, loop: EventLoop, plane: HTTPPlane, queues: QueueStore) {
+    init(hub: EventHub, loop: EventLoop, plane: HTTPPlane, queues: QueueStore? = nil,
+         targets: (() -> [TargetStatus])? = nil) {
         self.hub = hub
         self.loop = loop
         self.plane = plane
         self.queues = queues
+        self.targets = targets
         lastStatsAt = loop.now
         lastHeartbeatAt = loop.now
     }
@@ -52,7 +59,10 @@ final class LiveEventTicker {
         tick += 1
         let now = loop.now
         checkSlots()
-        if tick % 3 == 0 { checkQueues() }
+        if tick % 3 == 0 {
+            checkQueues()
+            checkTargets()
+        }
         if now &- lastStatsAt >= 995_000_000 {
             publishStats(elapsed: now &- lastStatsAt)
             lastStatsAt = now
@@ -96,7 +106,18 @@ final class LiveEventTicker {
         hub.publish(.slotChanged, json: line.finish())
     }
 
+    private func checkTargets() {
+        guard let targets else { return }
+        let now = targets()
+        guard now != lastTargets else { return }
+        lastTargets = now
+        var line = startLine()
+        line.add("targets", json: json(now))
+        hub.publish(.targetChanged, json: line.finish())
+    }
+
     private func checkQueues() {
+        guard let queues else { return }
         var seen: Set<String> = []
         for summary in queues.summaries() {
             seen.insert(summary.name)

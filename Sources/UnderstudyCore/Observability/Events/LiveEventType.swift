@@ -8,6 +8,8 @@ public enum LiveEventType: String, CaseIterable, Sendable {
     case faultFired = "fault_fired"
     case slotChanged = "slot_changed"
     case queueChanged = "queue_changed"
+    /// The gateway's targets: state, requests, in flight.
+    case targetChanged = "target_changed"
     case stats
     /// Sent to a resuming subscriber whose missed events are no longer all in the buffer.
     case gap
@@ -26,8 +28,9 @@ public enum LiveEventType: String, CaseIterable, Sendable {
         case .faultFired: 4
         case .slotChanged: 5
         case .queueChanged: 6
-        case .stats: 7
-        case .gap: 8
+        case .targetChanged: 7
+        case .stats: 8
+        case .gap: 9
         }
     }
 
