@@ -24,20 +24,11 @@ import time
 import urllib.error
 import urllib.request
 
-from selenium import webdriver
-from selenium.webdriver.chrome.options import Options
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
+
+from browser_support import WAIT, Checks, free_port, launch, make_driver, stop
 
 TOKEN = "dash-token"
-WAIT = 15  # seconds any one expectation may take
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:
@@ -70,35 +61,10 @@ shutdown:
         self.log = open(os.path.join(folder, "server.log"), "ab")
 
     def start(self):
-        self.process = subprocess.Popen([self.binary, "serve", "--config", self.config],
-                                        stdout=subprocess.PIPE, stderr=self.log)
-        # Readiness: the admin plane's `listening` line.
-        deadline = time.monotonic() + WAIT
-        while time.monotonic() < deadline:
-            line = self.process.stdout.readline()
-            if not line:
-                raise RuntimeError(f"the server exited ({self.process.wait()}) before listening")
-            try:
-                event = json.loads(line)
-            except ValueError:
-                continue
-            if event.get("event") == "listening" and event.get("plane") == "admin":
-                threading.Thread(target=self._drain, daemon=True).start()
-                return
-        raise RuntimeError("no listening line from the admin plane")
-
-    def _drain(self):
-        for _ in self.process.stdout:
-            pass
+        self.process = launch([self.binary, "serve", "--config", self.config], "admin", self.log)
 
     def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
 
     def url(self, plane, path):
         port = self.data_port if plane == "data" else self.admin_port
@@ -130,60 +96,6 @@ shutdown:
                                          headers={"Content-Type": "application/x-www-form-urlencoded"})
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status
-
-
-class Checks:
-    def __init__(self, driver, artifacts):
-        self.driver = driver
-        self.artifacts = artifacts
-        self.failures = []
-        self.passed = 0
-
-    def by_testid(self, testid):
-        return self.driver.find_element(By.CSS_SELECTOR, f'[data-testid="{testid}"]')
-
-    def wait(self, what, condition, timeout=WAIT):
-        """Waits for `condition(driver)` to be truthy; records a failure (with a screenshot) if not."""
-        try:
-            value = WebDriverWait(self.driver, timeout, poll_frequency=0.1).until(lambda d: condition(d))
-            self.passed += 1
-            print(f"ok: {what}", flush=True)
-            return value
-        except Exception as error:  # selenium's TimeoutException, or a lookup that kept failing
-            name = f"failed-{len(self.failures) + 1}.png"
-            self.driver.save_screenshot(os.path.join(self.artifacts, name))
-            self.failures.append(f"{what} (screenshot {name}; {type(error).__name__})")
-            print(f"FAILED: {what}", flush=True)
-            return None
-
-    def attribute(self, testid, name):
-        try:
-            return self.by_testid(testid).get_attribute(name)
-        except Exception:
-            return None
-
-    def number(self, testid, name):
-        try:
-            return int(self.attribute(testid, name) or "0")
-        except ValueError:
-            return 0
-
-    def count(self, css):
-        return len(self.driver.find_elements(By.CSS_SELECTOR, css))
-
-    def screenshot(self, name):
-        self.driver.save_screenshot(os.path.join(self.artifacts, name))
-
-
-def make_driver():
-    options = Options()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--window-size=1280,800", "--no-first-run", "--disable-extensions"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver")
-    return webdriver.Chrome(service=service, options=options)
 
 
 def run(server, checks):
@@ -244,20 +156,12 @@ def run(server, checks):
     checks.by_testid("health-toggle").click()
     checks.wait("the page shows health failing", lambda d: checks.attribute("health-state", "data-status") == "503")
     status = server.curl_status("/health")
-    if status == 503:
-        checks.passed += 1
-        print("ok: curl gets 503 from /health after the switch", flush=True)
-    else:
-        checks.failures.append(f"curl got {status} from /health after the switch, want 503")
+    checks.check(f"curl gets 503 from /health after the switch (got {status})", status == 503)
     checks.wait("a red mark for the 503 answer", lambda d: checks.count('[data-testid="health-strip"] .mark[data-status="503"]') >= 1)
     checks.by_testid("health-toggle").click()
     checks.wait("the page shows health back to 200", lambda d: checks.attribute("health-state", "data-status") == "200")
     status = server.curl_status("/health")
-    if status == 200:
-        checks.passed += 1
-        print("ok: curl gets 200 from /health after switching back", flush=True)
-    else:
-        checks.failures.append(f"curl got {status} from /health after switching back, want 200")
+    checks.check(f"curl gets 200 from /health after switching back (got {status})", status == 200)
 
     # Fault rules: an invalid rule shows the server's error inline; a valid one is listed.
     editor = checks.by_testid("fault-editor")
