@@ -41,4 +41,15 @@ public struct FaultFiring: Sendable {
     public var connectionID: UInt64
     public var method: String
     public var path: String
+
+    /// Its fields, as the `fault_fired` log line and event carry them.
+    func add(to line: inout JSONLine) {
+        line.add("rule", rule)
+        line.add("action", action)
+        line.add("delay_ms", milliseconds: delayNanoseconds)
+        line.add("request_id", requestID)
+        line.add("connection_id", connectionID)
+        line.add("method", method)
+        line.add("path", path)
+    }
 }

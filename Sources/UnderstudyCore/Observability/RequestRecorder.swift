@@ -59,13 +59,7 @@ final class RequestRecorder: RequestObserver {
         var line = JSONLine(appendingTo: pending)
         line.add("event", "fault_fired")
         line.add("time") { timestamps.append(to: $0) }
-        line.add("rule", firing.rule)
-        line.add("action", firing.action)
-        line.add("delay_ms", milliseconds: firing.delayNanoseconds)
-        line.add("request_id", firing.requestID)
-        line.add("connection_id", firing.connectionID)
-        line.add("method", firing.method)
-        line.add("path", firing.path)
+        firing.add(to: &line)
         line.close()
         if pending.count > 64 * 1024 { flush() }
     }

@@ -69,13 +69,7 @@ final class LiveEventRecorder {
     func faultFired(_ firing: FaultFiring) {
         guard window.admits(.faultFired) else { return }
         var line = startLine()
-        line.add("rule", firing.rule)
-        line.add("action", firing.action)
-        line.add("delay_ms", milliseconds: firing.delayNanoseconds)
-        line.add("request_id", firing.requestID)
-        line.add("connection_id", firing.connectionID)
-        line.add("method", firing.method)
-        line.add("path", firing.path)
+        firing.add(to: &line)
         hub.publish(.faultFired, json: line.finish())
     }
 

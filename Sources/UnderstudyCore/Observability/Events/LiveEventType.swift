@@ -34,15 +34,7 @@ public enum LiveEventType: String, CaseIterable, Sendable {
         }
     }
 
-    /// The index of a sampled kind in per-kind counters, nil for the others.
-    var sampledIndex: Int? {
-        switch self {
-        case .requestCompleted: 0
-        case .connectionOpened: 1
-        case .connectionClosed: 2
-        case .healthAnswered: 3
-        case .faultFired: 4
-        default: nil
-        }
-    }
+    /// The index of a sampled kind in per-kind counters, nil for the others (the sampled
+    /// kinds are the first cases, so it is their `index`).
+    var sampledIndex: Int? { index < Self.sampled.count ? index : nil }
 }
