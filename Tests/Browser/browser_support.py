@@ -1,5 +1,6 @@
 """What the browser tests share: headless chromium through selenium, and checks that wait
 for the page (bounded), record failures with a screenshot, and count what passed."""
+import argparse
 import json
 import os
 import shutil
@@ -22,6 +23,25 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def arguments():
+    """The scripts' command line: --binary (the understudy binary) and --artifacts (a folder
+    for screenshots and logs, made if missing)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--artifacts", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    return args
+
+
+def summary(checks):
+    """Prints what passed and failed; the exit status (0 when nothing failed)."""
+    print(f"{checks.passed} checks passed, {len(checks.failures)} failed; screenshots in {checks.artifacts}")
+    for failure in checks.failures:
+        print(f"FAILED: {failure}")
+    return 1 if checks.failures else 0
 
 
 def launch(argv, plane, log):

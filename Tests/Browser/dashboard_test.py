@@ -11,22 +11,19 @@ to --artifacts. Exits 0 when every check passed; prints what failed otherwise.
 
 Usage: dashboard_test.py --binary .build/debug/understudy --artifacts .artifacts/dashboard
 """
-import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import urllib.error
 import urllib.request
 
 from selenium.webdriver.common.by import By
 
-from browser_support import WAIT, Checks, free_port, launch, make_driver, stop
+from browser_support import Checks, arguments, free_port, launch, make_driver, stop, summary
 
 TOKEN = "dash-token"
 
@@ -209,11 +206,7 @@ def run(server, checks):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--artifacts", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.artifacts, exist_ok=True)
+    args = arguments()
     folder = tempfile.mkdtemp(prefix="understudy-dashboard-")
     server = Server(args.binary, folder)
     driver = None
@@ -227,10 +220,7 @@ def main():
             with open(os.path.join(args.artifacts, "browser-console.log"), "w") as log:
                 for entry in driver.get_log("browser"):
                     log.write(f"{entry.get('level')} {entry.get('message')}\n")
-        print(f"{checks.passed} checks passed, {len(checks.failures)} failed; screenshots in {args.artifacts}")
-        for failure in checks.failures:
-            print(f"FAILED: {failure}")
-        return 1 if checks.failures else 0
+        return summary(checks)
     finally:
         if driver:
             driver.quit()

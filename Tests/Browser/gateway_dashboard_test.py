@@ -11,7 +11,6 @@ own 503s show with their cause, in the tail and in the counter. Screenshots go t
 
 Usage: gateway_dashboard_test.py --binary .build/debug/understudy --artifacts .artifacts/gateway
 """
-import argparse
 import os
 import shutil
 import subprocess
@@ -20,7 +19,7 @@ import tempfile
 
 from selenium.webdriver.common.by import By
 
-from browser_support import Checks, free_port, launch, make_driver, stop
+from browser_support import Checks, arguments, free_port, launch, make_driver, stop, summary
 
 
 def curl_status(url):
@@ -77,11 +76,7 @@ def run(checks, gateway_port, admin_port, target):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--binary", required=True)
-    parser.add_argument("--artifacts", required=True)
-    args = parser.parse_args()
-    os.makedirs(args.artifacts, exist_ok=True)
+    args = arguments()
     folder = tempfile.mkdtemp(prefix="understudy-gateway-dashboard-")
     log = open(os.path.join(folder, "processes.log"), "ab")
     data_port, admin_port = free_port(), free_port()
@@ -98,10 +93,7 @@ def main():
         driver = make_driver()
         checks = Checks(driver, args.artifacts)
         run(checks, gateway_port, gateway_admin, target)
-        print(f"{checks.passed} checks passed, {len(checks.failures)} failed; screenshots in {args.artifacts}")
-        for failure in checks.failures:
-            print(f"FAILED: {failure}")
-        return 1 if checks.failures else 0
+        return summary(checks)
     finally:
         if driver:
             driver.quit()
