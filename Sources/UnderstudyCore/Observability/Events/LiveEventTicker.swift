@@ -21,7 +21,6 @@ final class LiveEventTicker {
     private var lastHeartbeatAt: UInt64
     private var lastSlots: [Int] = []
     private var lastQueues: [String: QueueSummary] = [:]
-    private var timer: TimerHandle?
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -49,7 +48,7 @@ final class LiveEventTicker {
     }
 
     private func schedule() {
-        timer = loop.schedule(after: Self.tickInterval) { [self] in
+        loop.schedule(after: Self.tickInterval) { [self] in
             fire()
             schedule()
         }
