@@ -2,10 +2,9 @@
 // queue_changed events), "peek" to list its messages and a two-click "purge".
 
 import { api, segment } from "./api.js";
-import { el, fmtClock, fmtInt, frameBatcher, setText, showError, truncate } from "./util.js";
+import { el, fmtClock, fmtInt, frameBatcher, setText, showError, truncate, twoClickConfirm } from "./util.js";
 
 const COUNTS = ["visible", "in_flight", "delayed", "sent", "received", "deleted"];
-const CONFIRM_MS = 3000;
 const MAX_MESSAGES = 100;
 
 export function createQueues({ list, tbody, empty, error, messages }) {
@@ -20,7 +19,7 @@ export function createQueues({ list, tbody, empty, error, messages }) {
   };
   let peeked = null;
   let peekSeq = 0; // only the latest peek's answer is shown
-  const disarmTimers = new WeakMap(); // purge button -> timer that turns it back
+  const purgeConfirm = twoClickConfirm();
 
   function buildRow(name) {
     const cells = Object.fromEntries(COUNTS.map((key) => [key, el("td", { className: "num", dataset: { field: key } })]));
@@ -67,15 +66,8 @@ export function createQueues({ list, tbody, empty, error, messages }) {
   const schedule = frameBatcher(render);
 
   function purgeClicked(name, button) {
-    if (button.dataset.armed !== "true") {
-      button.dataset.armed = "true";
-      button.textContent = "confirm purge";
-      button.setAttribute("aria-label", `confirm: purge every message of queue ${name}`);
-      disarmTimers.set(button, setTimeout(() => disarm(name, button), CONFIRM_MS));
-      return;
-    }
-    clearTimeout(disarmTimers.get(button));
-    disarm(name, button);
+    const armed = { text: "confirm purge", label: `confirm: purge every message of queue ${name}` };
+    if (!purgeConfirm.click(button, armed, (b) => disarm(name, b))) return;
     button.disabled = true;
     Promise.resolve()
       .then(() => api(`api/queues/${segment(name)}/messages`, { method: "DELETE" }))

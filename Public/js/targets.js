@@ -5,10 +5,9 @@
 // api/targets reads.
 
 import { api, segment } from "./api.js";
-import { el, fmtInt, frameBatcher, setText, showError } from "./util.js";
+import { el, fmtInt, frameBatcher, setText, showError, twoClickConfirm } from "./util.js";
 
 export const TARGET_STATES = ["initial", "healthy", "unhealthy", "draining", "unused"];
-const CONFIRM_MS = 3000;
 const MAX_TARGETS = 500; // rows drawn at most (a target group is far smaller in practice)
 
 const count = (value) => (Number.isFinite(value) ? value : null);
@@ -32,7 +31,7 @@ export function createTargets({ root, tbody, empty, summary, more, error, form, 
   let targets = []; // normalized, in the server's order
   let generation = 0; // bumped by every event, so an older read cannot undo a newer event
   const rows = new Map(); // key -> {row, parts}
-  const disarmTimers = new WeakMap(); // deregister button -> timer that turns it back
+  const deregisterConfirm = twoClickConfirm();
   let statusTimer = 0;
 
   /**
@@ -99,7 +98,7 @@ export function createTargets({ root, tbody, empty, summary, more, error, form, 
     const keep = new Set(wanted);
     for (const [key, entry] of rows) {
       if (!keep.has(key)) {
-        clearTimeout(disarmTimers.get(entry.parts.button));
+        deregisterConfirm.cancel(entry.parts.button);
         entry.row.remove();
         rows.delete(key);
       }
@@ -166,15 +165,8 @@ export function createTargets({ root, tbody, empty, summary, more, error, form, 
 
   function deregisterClicked(target, button) {
     if (!target) return;
-    if (button.dataset.armed !== "true") {
-      button.dataset.armed = "true";
-      button.textContent = "confirm";
-      button.setAttribute("aria-label", `confirm: deregister target ${target} (it drains)`);
-      disarmTimers.set(button, setTimeout(() => disarm(target, button), CONFIRM_MS));
-      return;
-    }
-    clearTimeout(disarmTimers.get(button));
-    disarm(target, button);
+    const armed = { text: "confirm", label: `confirm: deregister target ${target} (it drains)` };
+    if (!deregisterConfirm.click(button, armed, (b) => disarm(target, b))) return;
     button.disabled = true;
     Promise.resolve()
       .then(() => api(`api/targets/${segment(target)}`, { method: "DELETE" }))

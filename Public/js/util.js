@@ -135,3 +135,31 @@ export function showError(node, message) {
   node.textContent = message || "";
   node.hidden = !message;
 }
+
+/**
+ * The two-click confirm of a destructive button (purge, deregister): a first click arms it
+ * (its `armed` text and label) for `ms`, after which `rest(button)` puts its idle text back;
+ * a second click within that time confirms. No confirm() dialog, which would block automation.
+ */
+export function twoClickConfirm(ms = 3000) {
+  const timers = new WeakMap(); // armed button -> the timer that disarms it
+  return {
+    /** True when this click confirms (the button is back at rest); otherwise arms it. */
+    click(button, armed, rest) {
+      if (button.dataset.armed !== "true") {
+        button.dataset.armed = "true";
+        button.textContent = armed.text;
+        button.setAttribute("aria-label", armed.label);
+        timers.set(button, setTimeout(() => rest(button), ms));
+        return false;
+      }
+      clearTimeout(timers.get(button));
+      rest(button);
+      return true;
+    },
+    /** Forgets an armed button's timer (its row is gone). */
+    cancel(button) {
+      clearTimeout(timers.get(button));
+    },
+  };
+}

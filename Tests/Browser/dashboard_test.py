@@ -184,6 +184,12 @@ def run(server, checks):
                 lambda d: "2" in [cell.text.strip() for cell in
                                   d.find_elements(By.CSS_SELECTOR, '[data-testid="queue-list"] [data-queue="jobs"] *')])
     checks.screenshot("dashboard-1280x800.png")
+    purge = '[data-testid="queue-list"] [data-queue="jobs"] button.danger'
+    driver.find_element(By.CSS_SELECTOR, purge).click()
+    checks.wait("a first click on purge only arms it", lambda d: d.find_element(By.CSS_SELECTOR, purge).text == "confirm purge"
+                and server.admin("GET", "/api/queues/jobs").get("visible") == 2)
+    driver.find_element(By.CSS_SELECTOR, purge).click()
+    checks.wait("the second click purges the queue", lambda d: server.admin("GET", "/api/queues/jobs").get("visible") == 0)
 
     # A narrow window: one column, no horizontal scrolling.
     driver.set_window_size(420, 900)
